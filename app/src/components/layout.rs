@@ -1,0 +1,128 @@
+//! Header (name, menu, language), main landmark and footer around every page.
+
+use crate::components::icons::RaiaMark;
+use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::language::switch_href;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, site.skip_link)}</a>
+        <SiteHeader />
+        <main id="main" class="container" tabindex="-1">{children()}</main>
+        <SiteFooter />
+    }
+}
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let (menu_open, set_menu_open) = signal(false);
+    let location = use_location();
+    // Close the phone menu once the citizen has picked a page.
+    Effect::new(move |_| {
+        location.pathname.track();
+        set_menu_open.set(false);
+    });
+
+    view! {
+        <header class="site-header">
+            <div class="official-bar">
+                <div class="container official-bar__inner">
+                    <p class="official-bar__text">{t!(i18n, site.official)}</p>
+                    <LanguageSwitcher />
+                </div>
+            </div>
+            <div class="container site-header__main">
+                <a class="brand" href="/">
+                    <RaiaMark />
+                    <span class="brand__name">{t!(i18n, site.name)}</span>
+                    <span class="brand__tagline">{t!(i18n, site.tagline)}</span>
+                </a>
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                >
+                    {t!(i18n, site.menu)}
+                </button>
+            </div>
+            <nav
+                id="site-nav"
+                class="site-nav"
+                class:site-nav--open=move || menu_open.get()
+                aria-label=move || t_string!(i18n, site.nav_label)
+            >
+                <ul class="container site-nav__list">
+                    <li><a href="/services">{t!(i18n, nav.services)}</a></li>
+                    <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
+                    <li><a href="/login">{t!(i18n, nav.login)}</a></li>
+                    <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// "English | Kiswahili": plain links through the server, so they work without JavaScript.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get();
+        let separator = if search.is_empty() { "" } else { "?" };
+        format!("{}{separator}{search}", location.pathname.get())
+    };
+
+    let option = move |locale: Locale, code: &'static str| {
+        // Each language is named in itself, whatever language the page is in.
+        let name = match locale {
+            Locale::en => t_string!(i18n, lang.en),
+            Locale::sw => t_string!(i18n, lang.sw),
+        };
+        view! {
+            <li>
+                {move || {
+                    if i18n.get_locale() == locale {
+                        view! { <span class="lang-switch__current" aria-current="true" lang=code>{name}</span> }.into_any()
+                    } else {
+                        view! {
+                            <a href=move || switch_href(code, &here()) hreflang=code lang=code rel="external">{name}</a>
+                        }.into_any()
+                    }
+                }}
+            </li>
+        }
+    };
+
+    view! {
+        <nav class="lang-switch" aria-label=move || t_string!(i18n, lang.label)>
+            <ul>
+                {option(Locale::en, "en")}
+                {option(Locale::sw, "sw")}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <div class="flag-stripe" aria-hidden="true"></div>
+            <div class="container site-footer__inner">
+                <p class="site-footer__name">{t!(i18n, site.name)}</p>
+                <p>{t!(i18n, footer.about)}</p>
+                <p>{t!(i18n, footer.privacy)}</p>
+                <p>{t!(i18n, footer.help)}</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,5 @@
+//! Pieces of the page shared by every route.
+
+pub mod icons;
+pub mod layout;
+pub mod page_title;

@@ -1,0 +1,59 @@
+//! The HTML document every page is rendered into, and the routes of the site.
+
+use crate::components::layout::Layout;
+use crate::i18n::I18nContextProvider;
+use crate::pages::{home::HomePage, not_found::NotFoundPage, offline::OfflinePage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// Brand green, also the browser's address-bar colour on Android.
+pub const THEME_COLOR: &str = "#00683a";
+
+/// The document around the app. `lang` and `dir` on `<html>` are set by the i18n provider.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content=THEME_COLOR />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                // Marks the page as script-capable before the first paint, so the phone menu
+                // starts collapsed without a layout jump (progressive enhancement, as GOV.UK does).
+                <script inner_html="document.documentElement.classList.add('js')"></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <I18nContextProvider>
+            <Router>
+                <Layout>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("") view=HomePage />
+                        <Route path=path!("/offline") view=OfflinePage />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

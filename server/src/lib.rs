@@ -1,0 +1,15 @@
+//! Raia's web server: configuration, the axum router around the Leptos app, and the
+//! small HTTP endpoints that are not pages (health, language switch, service worker).
+
+pub mod assets;
+pub mod config;
+pub mod health;
+pub mod language;
+pub mod router;
+pub mod security_headers;
+pub mod service_worker;
+pub mod state;
+
+pub use config::{AppEnv, Config};
+pub use router::router;
+pub use state::AppState;

@@ -1,0 +1,76 @@
+//! `raia-server`: serves the portal. Reads its configuration from the environment
+//! (see README), applies database migrations, then serves until SIGTERM or Ctrl-C.
+
+use leptos::config::get_configuration;
+use raia_app::db::Db;
+use raia_server::assets::BuildAssets;
+use raia_server::{router, AppEnv, AppState, Config};
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(2);
+        }
+    };
+    init_logging(config.env);
+
+    if let Err(error) = run(config).await {
+        tracing::error!(%error, "Raia stopped");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = config.bind_addr;
+
+    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+    db.migrate().await?;
+
+    let assets = Arc::new(BuildAssets::load(&leptos_options));
+    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets };
+    let app = router(state);
+
+    let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
+    tracing::info!(address = %config.bind_addr, env = ?config.env, database = db.backend().name(), "Raia is serving");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("Raia stopped cleanly");
+    Ok(())
+}
+
+/// JSON lines in production (for log collectors), readable lines on a developer's machine.
+fn init_logging(env: AppEnv) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match env {
+        AppEnv::Prod => builder.json().init(),
+        AppEnv::Dev => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

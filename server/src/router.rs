@@ -1,0 +1,40 @@
+//! Every URL the server answers, in one place.
+
+use crate::state::AppState;
+use crate::{health, language, security_headers, service_worker};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use raia_app::{shell, App};
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/lang/{code}", get(language::switch))
+        .route("/sw.js", get(service_worker::script))
+        .route("/api/{*fn_name}", post(server_functions))
+        .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// What pages and server functions find with `use_context`.
+fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
+    let db = state.db.clone();
+    move || provide_context(db.clone())
+}
+
+async fn server_functions(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(app_context(&state), request).await
+}

@@ -1,0 +1,58 @@
+// Raia's service worker. Served by the server at /sw.js with this build's version and
+// file names filled in, so each build gets its own cache and old WASM is never served
+// against new HTML.
+const VERSION = "__VERSION__";
+const CACHE = "raia-shell-" + VERSION;
+const OFFLINE_PAGE = "/offline";
+const SHELL = __SHELL__;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("raia-") && name !== CACHE).map((name) => caches.delete(name))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  // Only our own GETs; /api/ (server functions) and anything else goes to the network untouched.
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(page(request, url));
+  } else if (SHELL.includes(url.pathname)) {
+    event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
+  }
+});
+
+// Pages always come from the network (they may be personal and must be current);
+// without a network the citizen gets the offline page, which says so plainly.
+async function page(request, url) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const offline = await caches.match(OFFLINE_PAGE, { ignoreSearch: true });
+    if (!offline) {
+      throw error;
+    }
+    if (url.pathname === OFFLINE_PAGE) {
+      return offline;
+    }
+    // Go to the offline page's own address, so the page the browser hydrates matches it.
+    const next = encodeURIComponent(url.pathname + url.search);
+    return Response.redirect(OFFLINE_PAGE + "?next=" + next, 302);
+  }
+}

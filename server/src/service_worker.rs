@@ -1,0 +1,37 @@
+//! `GET /sw.js`: the service worker, versioned by this build's file hashes.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+const TEMPLATE: &str = include_str!("service_worker.js");
+
+/// What the phone keeps so that Raia opens, and says it is offline, without a network.
+const STATIC_SHELL: [&str; 5] = [
+    "/offline",
+    "/manifest.webmanifest",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/favicon.svg",
+];
+
+pub async fn script(State(state): State<AppState>) -> impl IntoResponse {
+    let assets = &state.assets;
+    let shell: Vec<&str> = STATIC_SHELL
+        .iter()
+        .copied()
+        .chain([assets.script.as_str(), assets.wasm.as_str(), assets.stylesheet.as_str()])
+        .collect();
+    let body = TEMPLATE
+        .replace("__VERSION__", &assets.version)
+        .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()));
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // The browser must always see the newest worker, or it would keep an old build.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+}

@@ -1,0 +1,16 @@
+use crate::assets::BuildAssets;
+use crate::config::Config;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use raia_app::db::Db;
+use std::sync::Arc;
+
+/// What every request handler can reach. Holds no per-citizen state: sessions, counters
+/// and queues live in the database, so several server processes can share the work.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub assets: Arc<BuildAssets>,
+}
