@@ -13,5 +13,7 @@ pub mod shell;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod test_db;
 
 pub use shell::{shell, App};

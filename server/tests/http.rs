@@ -1,0 +1,176 @@
+//! The server over real HTTP: a fresh database per test, the app on a free port.
+
+use leptos::config::LeptosOptions;
+use raia_app::test_db::TestDb;
+use raia_server::assets::BuildAssets;
+use raia_server::{router, AppState, Config};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use std::sync::Arc;
+
+struct TestServer {
+    base: String,
+    client: reqwest::Client,
+    test_db: TestDb,
+}
+
+impl TestServer {
+    async fn start_with(test_db: TestDb) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config::from_lookup(|name| match name {
+            "BIND_ADDR" => Some(addr.to_string()),
+            "DATABASE_URL" => Some(test_db.url.clone()),
+            _ => None,
+        })
+        .expect("test config");
+        let leptos_options = LeptosOptions::builder().output_name("raia").site_root("target/site-test-none").site_addr(addr).build();
+        let assets = Arc::new(BuildAssets::from_hashes(&leptos_options, Some("js: j1\nwasm: w1\ncss: c1")));
+        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets };
+        let app = router(state);
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+        });
+        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        TestServer { base: format!("http://{addr}"), client, test_db }
+    }
+
+    async fn start() -> TestServer {
+        Self::start_with(TestDb::sqlite().await).await
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request sent")
+    }
+
+    async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).header(header, value).send().await.expect("request sent")
+    }
+}
+
+fn html_lang(body: &str) -> Option<&str> {
+    let start = body.find("<html")?;
+    let tag = &body[start..start + body[start..].find('>')?];
+    let lang_at = tag.find("lang=\"")? + 6;
+    Some(&tag[lang_at..lang_at + tag[lang_at..].find('"')?])
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    for test_db in TestDb::all().await {
+        let server = TestServer::start_with(test_db).await;
+        let alive = server.get("/healthz").await;
+        assert_eq!(alive.status(), StatusCode::OK);
+        assert_eq!(alive.text().await.unwrap(), "ok");
+        let ready = server.get("/readyz").await;
+        assert_eq!(ready.status(), StatusCode::OK, "database reachable");
+        server.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let server = TestServer::start().await;
+    server.test_db.db.close().await;
+    let ready = server.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn home_page_is_complete_html_in_english_by_default() {
+    let server = TestServer::start().await;
+    let response = server.get("/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let body = response.text().await.unwrap();
+    assert_eq!(html_lang(&body), Some("en"));
+    assert!(body.contains("Government services in one place"));
+    assert_eq!(body.matches("<h1").count(), 1, "one h1 per page");
+    assert!(body.contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    assert!(body.contains("/pkg/raia"), "hydration script is linked");
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn language_comes_from_the_cookie_then_accept_language() {
+    let server = TestServer::start().await;
+    let by_cookie = server.get_with("/", "cookie", "i18n_pref_locale=sw").await.text().await.unwrap();
+    assert_eq!(html_lang(&by_cookie), Some("sw"));
+    assert!(by_cookie.contains("Huduma za serikali mahali pamoja"));
+
+    let by_header = server.get_with("/", "accept-language", "sw-KE,sw;q=0.9,en;q=0.5").await.text().await.unwrap();
+    assert_eq!(html_lang(&by_header), Some("sw"));
+
+    // The cookie, the citizen's own choice, wins over the browser's language.
+    let response = server
+        .client
+        .get(format!("{}/", server.base))
+        .header("cookie", "i18n_pref_locale=en")
+        .header("accept-language", "sw")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html_lang(&response.text().await.unwrap()), Some("en"));
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn switching_language_sets_the_cookie_and_returns_to_the_page() {
+    let server = TestServer::start().await;
+    let response = server.get("/lang/sw?next=/services%3Fq%3Dpassport").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/services?q=passport");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("i18n_pref_locale=sw;"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+
+    let elsewhere = server.get("/lang/en?next=//evil.example/").await;
+    assert_eq!(elsewhere.headers()["location"], "/", "never redirects to another site");
+
+    assert_eq!(server.get("/lang/fr?next=/").await.status(), StatusCode::NOT_FOUND);
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_with_a_helpful_page() {
+    let server = TestServer::start().await;
+    let response = server.get("/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Page not found"));
+    assert!(body.contains("Go to the home page"));
+
+    let in_swahili = server.get_with("/no/such/page", "cookie", "i18n_pref_locale=sw").await;
+    assert_eq!(in_swahili.status(), StatusCode::NOT_FOUND);
+    assert!(in_swahili.text().await.unwrap().contains("Ukurasa haukupatikana"));
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn the_service_worker_is_versioned_by_build_and_skips_the_api() {
+    let server = TestServer::start().await;
+    let response = server.get("/sw.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let script = response.text().await.unwrap();
+    assert!(script.contains(r#"const VERSION = "j1-w1-c1""#), "{script}");
+    assert!(script.contains(r#""/pkg/raia.w1.wasm""#));
+    assert!(script.contains(r#""/offline""#));
+    assert!(script.contains(r#"url.pathname.startsWith("/api/")"#));
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn the_offline_page_renders_and_offers_to_try_again() {
+    let server = TestServer::start().await;
+    let response = server.get("/offline?next=/services").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("You are offline"));
+    assert!(body.contains(r#"href="/services""#), "try again goes back to the page asked for");
+    let hostile = server.get("/offline?next=https://evil.example").await.text().await.unwrap();
+    assert!(!hostile.contains("href=\"https://evil"), "{hostile}");
+    server.test_db.drop_database().await;
+}
