@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // Marks the page as script-capable before the first paint, so the phone menu
                 // starts collapsed without a layout jump (progressive enhancement, as GOV.UK does).
-                <script inner_html="document.documentElement.classList.add('js')"></script>
+                <script>"document.documentElement.classList.add('js')"</script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
