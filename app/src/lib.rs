@@ -7,10 +7,14 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod components;
+pub mod errors;
+pub mod identity;
 pub mod language;
 pub mod pages;
 pub mod shell;
 
+#[cfg(feature = "ssr")]
+pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

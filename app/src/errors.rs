@@ -1,0 +1,101 @@
+//! What can go wrong, as the browser sees it. Things a citizen can cause (a wrong
+//! password, a mistyped phone number) are `Invalid` with a `Problem` per field, shown
+//! next to that field in their language; our own failures are `Internal` and never carry
+//! internal details to the browser.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    InvalidIdNumber,
+    InvalidYearOfBirth,
+    RegistryMismatch,
+    Minor,
+    AlreadyRegistered,
+    InvalidEmail,
+    EmailTaken,
+    InvalidPhone,
+    PhoneTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    PasswordContainsIdNumber,
+    PasswordContainsName,
+    PasswordContainsPhone,
+    PasswordContainsEmail,
+    PasswordsDiffer,
+    WrongCredentials,
+    Locked { minutes: i64 },
+    CodeFormat,
+    CodeWrong { attempts_left: i64 },
+    CodeExpired,
+    CodeVoided,
+    ResendTooSoon { seconds: i64 },
+    TooManyCodes { minutes: i64 },
+    ChooseChannel,
+    FlowExpired,
+}
+
+/// A problem with one field of a form; `field` is the input's `name` (empty for the form as a whole).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, problem: Problem) -> Self {
+        FieldProblem { field: field.to_string(), problem }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    Invalid(Vec<FieldProblem>),
+    TooManyRequests { retry_after_seconds: i64 },
+    NotLoggedIn,
+    Forbidden,
+    Internal,
+    Transport(ServerFnErrorErr),
+}
+
+impl AppError {
+    pub fn field(field: &str, problem: Problem) -> Self {
+        AppError::Invalid(vec![FieldProblem::new(field, problem)])
+    }
+
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        match self {
+            AppError::Invalid(problems) => problems.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}

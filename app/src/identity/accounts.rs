@@ -1,0 +1,121 @@
+//! Citizens' accounts: creation, look-up by any identifier, lockout after wrong passwords.
+
+use crate::identity::contact::Identifier;
+use sqlx::{Any, Executor, Row, Transaction};
+
+/// Five wrong passwords in a row lock the account for fifteen minutes.
+pub const MAX_WRONG_PASSWORDS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub id_number: String,
+    pub first_name: String,
+    pub surname: String,
+    pub email: String,
+    pub phone: String,
+    pub phone_verified: bool,
+    pub password_hash: String,
+    pub role: String,
+    pub failed_password_attempts: i64,
+    pub locked_until: Option<i64>,
+}
+
+const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Account {
+    Account {
+        id: row.get("id"),
+        id_number: row.get("id_number"),
+        first_name: row.get("first_name"),
+        surname: row.get("surname"),
+        email: row.get("email"),
+        phone: row.get("phone"),
+        phone_verified: row.get::<i64, _>("phone_verified") != 0,
+        password_hash: row.get("password_hash"),
+        role: row.get("role"),
+        failed_password_attempts: row.get("failed_password_attempts"),
+        locked_until: row.get("locked_until"),
+    }
+}
+
+pub async fn find_by_identifier<'e, E: Executor<'e, Database = Any>>(executor: E, identifier: &Identifier) -> Result<Option<Account>, sqlx::Error> {
+    let (column, value) = match identifier {
+        Identifier::Email(email) => ("email", email.as_str()),
+        Identifier::Phone(phone) => ("phone", phone.as_str()),
+        Identifier::IdNumber(id) => ("id_number", id.as_str()),
+    };
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1")).bind(value).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn find_by_id<'e, E: Executor<'e, Database = Any>>(executor: E, id: i64) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")).bind(id).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn id_number_taken<'e, E: Executor<'e, Database = Any>>(executor: E, id_number: &str) -> Result<bool, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id_number = $1").bind(id_number).fetch_one(executor).await?;
+    Ok(count > 0)
+}
+
+pub struct NewAccount<'a> {
+    pub id_number: &'a str,
+    pub account_type: &'a str,
+    pub first_name: &'a str,
+    pub surname: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+}
+
+pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO accounts (id_number, account_type, first_name, surname, email, phone, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(account.id_number)
+    .bind(account.account_type)
+    .bind(account.first_name)
+    .bind(account.surname)
+    .bind(account.email)
+    .bind(account.phone)
+    .bind(account.password_hash)
+    .bind(account.role)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Counts a wrong password; the fifth in a row locks the account. Returns whether it is now locked.
+pub async fn record_wrong_password(tx: &mut Transaction<'static, Any>, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let attempts: i64 = sqlx::query_scalar("UPDATE accounts SET failed_password_attempts = failed_password_attempts + 1 WHERE id = $1 RETURNING failed_password_attempts")
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if attempts >= MAX_WRONG_PASSWORDS {
+        sqlx::query("UPDATE accounts SET locked_until = $1, failed_password_attempts = 0 WHERE id = $2")
+            .bind(now + LOCK_SECONDS)
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+pub async fn clear_wrong_passwords(tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET failed_password_attempts = 0, locked_until = NULL WHERE id = $1").bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(tx: &mut Transaction<'static, Any>, account_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2").bind(hash).bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn mark_phone_verified(tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET phone_verified = 1 WHERE id = $1").bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}

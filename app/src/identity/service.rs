@@ -1,0 +1,492 @@
+//! The identity flows as plain Rust: registration, login with password and one-time code,
+//! password reset, sessions. Server functions parse, call one of these, and map the result.
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::errors::{AppError, FieldProblem, Problem};
+use crate::identity::accounts::{self, Account, NewAccount};
+use crate::identity::codes::{self, Purpose};
+use crate::identity::contact::{mask_email, mask_phone, Email, IdNumber, Identifier, PhoneNumber};
+use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::identity::password::{check_new_password, PasswordHasher, PersonalDetails, Verified};
+use crate::identity::registry::{Citizenship, PopulationRegistry, RegistryPerson};
+use crate::identity::sessions::{self, Flow, ResetFlow, Session, Stage};
+use crate::identity::throttle;
+use std::sync::Arc;
+
+/// Citizens under this age cannot hold an account.
+const ADULT_AGE: i64 = 18;
+
+#[derive(Clone)]
+pub struct Identity {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    pub registry: Arc<dyn PopulationRegistry>,
+    pub hasher: PasswordHasher,
+}
+
+/// The citizen as the dashboard shows them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountSummary {
+    pub full_name: String,
+    pub masked_id_number: String,
+    pub role: String,
+}
+
+/// Where a one-time code can go, masked.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CodeDestinations {
+    pub phone: String,
+    pub email: String,
+}
+
+fn current_year(now: i64) -> i64 {
+    // Days since 1970 to a civil year (Howard Hinnant's algorithm), to avoid a date crate for one number.
+    let days = now.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
+}
+
+fn invalid(problems: Vec<FieldProblem>) -> AppError {
+    AppError::Invalid(problems)
+}
+
+impl Identity {
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// The live session for a cookie token, if any.
+    pub async fn session(&self, token: Option<&str>) -> Result<Option<Session>, AppError> {
+        match token {
+            Some(token) if !token.is_empty() => Ok(sessions::load(&self.db, self.now(), token).await?),
+            _ => Ok(None),
+        }
+    }
+
+    /// The session to keep flow state in: the current one, or a new anonymous one.
+    async fn session_or_new(&self, token: Option<&str>) -> Result<(Option<String>, Session), AppError> {
+        if let Some(session) = self.session(token).await? {
+            return Ok((None, session));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let (token, session) = sessions::create(&mut tx, self.now(), None, Stage::Anonymous, &Flow::default(), None).await?;
+        tx.commit().await?;
+        Ok((Some(token), session))
+    }
+
+    // ------------------------------------------------------------ registration
+
+    /// Step 1: checks the details against the registry. Returns a new session token when one was made.
+    pub async fn start_registration(&self, token: Option<&str>, account_type: &str, id_number: &str, first_name: &str, year_of_birth: &str) -> Result<Option<String>, AppError> {
+        let mut problems = Vec::new();
+        let citizenship = Citizenship::parse(account_type);
+        if citizenship.is_none() {
+            problems.push(FieldProblem::new("account_type", Problem::Required));
+        }
+        let id = IdNumber::parse(id_number);
+        if id_number.trim().is_empty() {
+            problems.push(FieldProblem::new("id_number", Problem::Required));
+        } else if id.is_none() {
+            problems.push(FieldProblem::new("id_number", Problem::InvalidIdNumber));
+        }
+        if first_name.trim().is_empty() {
+            problems.push(FieldProblem::new("first_name", Problem::Required));
+        }
+        let year: Option<i64> = year_of_birth.trim().parse().ok().filter(|y| (1900..=current_year(self.now())).contains(y));
+        if year_of_birth.trim().is_empty() {
+            problems.push(FieldProblem::new("year_of_birth", Problem::Required));
+        } else if year.is_none() {
+            problems.push(FieldProblem::new("year_of_birth", Problem::InvalidYearOfBirth));
+        }
+        let (Some(citizenship), Some(id), Some(year), true) = (citizenship, id, year, problems.is_empty()) else {
+            return Err(invalid(problems));
+        };
+
+        let person = self.registry.find(id.as_str()).await?;
+        let matches = person.as_ref().is_some_and(|p| {
+            p.first_name.trim().to_lowercase() == first_name.trim().to_lowercase() && p.year_of_birth == year && p.citizenship == citizenship
+        });
+        let Some(person) = person.filter(|_| matches) else {
+            // Never say which detail was wrong: that would let anyone probe the registry.
+            return Err(AppError::field("id_number", Problem::RegistryMismatch));
+        };
+        if current_year(self.now()) - person.year_of_birth < ADULT_AGE {
+            return Err(AppError::field("id_number", Problem::Minor));
+        }
+        if accounts::id_number_taken(self.db.pool(), &person.id_number).await? {
+            return Err(AppError::field("id_number", Problem::AlreadyRegistered));
+        }
+
+        let (new_token, mut session) = self.session_or_new(token).await?;
+        session.flow = Flow { registering_id_number: Some(person.id_number), ..Flow::default() };
+        sessions::save_flow(&self.db, &session).await?;
+        Ok(new_token)
+    }
+
+    /// The registry record step 1 matched, for step 2 to show the full name.
+    pub async fn registration_person(&self, token: Option<&str>) -> Result<Option<RegistryPerson>, AppError> {
+        let Some(session) = self.session(token).await? else { return Ok(None) };
+        let Some(id_number) = session.flow.registering_id_number else { return Ok(None) };
+        Ok(self.registry.find(&id_number).await?)
+    }
+
+    /// Step 2: contacts and password; creates the account.
+    pub async fn complete_registration(&self, token: Option<&str>, email: &str, phone: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
+        let Some(mut session) = self.session(token).await? else { return Err(AppError::field("", Problem::FlowExpired)) };
+        let Some(person) = (match &session.flow.registering_id_number {
+            Some(id) => self.registry.find(id).await?,
+            None => None,
+        }) else {
+            return Err(AppError::field("", Problem::FlowExpired));
+        };
+
+        let mut problems = Vec::new();
+        let email = Email::parse(email);
+        if email.is_none() {
+            problems.push(FieldProblem::new("email", Problem::InvalidEmail));
+        }
+        let phone = PhoneNumber::parse(phone);
+        if phone.is_none() {
+            problems.push(FieldProblem::new("phone", Problem::InvalidPhone));
+        }
+        if let (Some(email), Some(phone)) = (&email, &phone) {
+            let details = PersonalDetails {
+                id_number: &person.id_number,
+                first_name: &person.first_name,
+                surname: &person.surname,
+                phone_e164: phone.as_str(),
+                email_local_part: email.local_part(),
+            };
+            if let Err(problem) = check_new_password(password, &details) {
+                problems.push(FieldProblem::new("password", problem));
+            } else if password != password_confirm {
+                problems.push(FieldProblem::new("password_confirm", Problem::PasswordsDiffer));
+            }
+            if accounts::find_by_identifier(self.db.pool(), &Identifier::Email(email.clone())).await?.is_some() {
+                problems.push(FieldProblem::new("email", Problem::EmailTaken));
+            }
+            if accounts::find_by_identifier(self.db.pool(), &Identifier::Phone(phone.clone())).await?.is_some() {
+                problems.push(FieldProblem::new("phone", Problem::PhoneTaken));
+            }
+        }
+        let (Some(email), Some(phone), true) = (email, phone, problems.is_empty()) else {
+            return Err(invalid(problems));
+        };
+
+        let hash = self.hasher.hash(password).await.map_err(|_| AppError::Internal)?;
+        let mut tx = self.db.begin_write().await?;
+        if accounts::id_number_taken(&mut *tx, &person.id_number).await? {
+            return Err(AppError::field("", Problem::AlreadyRegistered));
+        }
+        let created = accounts::insert(
+            &mut tx,
+            &NewAccount {
+                id_number: &person.id_number,
+                account_type: person.citizenship.as_str(),
+                first_name: &person.first_name,
+                surname: &person.surname,
+                email: email.as_str(),
+                phone: phone.as_str(),
+                password_hash: &hash,
+                role: "citizen",
+            },
+            self.now(),
+        )
+        .await;
+        if created.is_err() {
+            // A unique constraint raced us (the same email or phone registered a moment ago).
+            return Err(AppError::field("", Problem::AlreadyRegistered));
+        }
+        tx.commit().await?;
+        session.flow = Flow::default();
+        sessions::save_flow(&self.db, &session).await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ login
+
+    /// Step 1: identifier and password. Returns the rotated session's token.
+    pub async fn log_in(&self, token: Option<&str>, client_ip: &str, identifier: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
+        let now = self.now();
+        if let Err(retry_after_seconds) = throttle::record_login_attempt(&self.db, client_ip, now).await? {
+            return Err(AppError::TooManyRequests { retry_after_seconds });
+        }
+        if identifier.trim().is_empty() || password.is_empty() {
+            let mut problems = Vec::new();
+            if identifier.trim().is_empty() {
+                problems.push(FieldProblem::new("identifier", Problem::Required));
+            }
+            if password.is_empty() {
+                problems.push(FieldProblem::new("password", Problem::Required));
+            }
+            return Err(invalid(problems));
+        }
+        let account = match Identifier::parse(identifier) {
+            Some(identifier) => accounts::find_by_identifier(self.db.pool(), &identifier).await?,
+            None => None,
+        };
+        // Always run argon2, with a dummy hash for unknown accounts, so timing tells nothing.
+        let verified = self.hasher.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
+        let Some(account) = account else {
+            return Err(AppError::field("", Problem::WrongCredentials));
+        };
+        if let Some(until) = account.locked_until.filter(|until| *until > now) {
+            return Err(AppError::field("", Problem::Locked { minutes: ((until - now) + 59) / 60 }));
+        }
+        let mut tx = self.db.begin_write().await?;
+        match verified {
+            Verified::No => {
+                let locked = accounts::record_wrong_password(&mut tx, account.id, now).await?;
+                tx.commit().await?;
+                return Err(AppError::field(
+                    "",
+                    if locked { Problem::Locked { minutes: accounts::LOCK_SECONDS / 60 } } else { Problem::WrongCredentials },
+                ));
+            }
+            Verified::YesWithRehash(fresh) => accounts::set_password_hash(&mut tx, account.id, &fresh).await?,
+            Verified::Yes => {}
+        }
+        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
+        let flow = Flow { next: next.map(str::to_string), ..Flow::default() };
+        let new_token = match self.session(token).await? {
+            Some(old) => sessions::rotate(&mut tx, now, &old, Some(account.id), Stage::PasswordVerified, &flow).await?,
+            None => sessions::create(&mut tx, now, Some(account.id), Stage::PasswordVerified, &flow, None).await?.0,
+        };
+        tx.commit().await?;
+        Ok(new_token)
+    }
+
+    async fn pending_login(&self, token: Option<&str>) -> Result<(Session, Account), AppError> {
+        let session = self.session(token).await?.filter(|s| s.stage == Stage::PasswordVerified);
+        let Some(session) = session else { return Err(AppError::field("", Problem::FlowExpired)) };
+        let account = accounts::find_by_id(self.db.pool(), session.account_id.unwrap_or_default()).await?;
+        let Some(account) = account else { return Err(AppError::field("", Problem::FlowExpired)) };
+        Ok((session, account))
+    }
+
+    /// Step 2's choices: the account's phone and email, masked.
+    pub async fn login_destinations(&self, token: Option<&str>) -> Result<Option<CodeDestinations>, AppError> {
+        match self.pending_login(token).await {
+            Ok((_, account)) => Ok(Some(CodeDestinations { phone: mask_phone(&account.phone), email: mask_email(&account.email) })),
+            Err(AppError::Invalid(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Step 2: sends a login code by SMS or email (also "Resend code").
+    pub async fn send_login_code(&self, token: Option<&str>, channel: &str) -> Result<(), AppError> {
+        let Some(channel) = Channel::parse(channel) else { return Err(AppError::field("channel", Problem::ChooseChannel)) };
+        let (session, account) = self.pending_login(token).await?;
+        self.send_code(&account, &session.token_hash, Purpose::Login, channel).await
+    }
+
+    async fn send_code(&self, account: &Account, flow_id: &str, purpose: Purpose, channel: Channel) -> Result<(), AppError> {
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        if let Err(problem) = codes::check_send_allowed(&mut tx, account.id, flow_id, now).await? {
+            return Err(AppError::field("", problem));
+        }
+        let code = codes::issue(&mut tx, account.id, flow_id, purpose, channel, now).await?;
+        tx.commit().await?;
+        let body = match purpose {
+            Purpose::Login => format!("Your Raia login code is {code}. It expires in 10 minutes. Never share it: Raia staff will never ask for it."),
+            Purpose::Reset => format!("Your Raia password reset code is {code}. It expires in 10 minutes. If you did not ask to reset your password, ignore this message."),
+        };
+        let (to, subject) = match channel {
+            Channel::Sms => (account.phone.clone(), None),
+            Channel::Email => (account.email.clone(), Some("Your Raia code".to_string())),
+        };
+        self.notifier.send(Message { channel, to, subject, body, created_at: now }).await?;
+        Ok(())
+    }
+
+    /// Step 3: the code. Returns the rotated (now logged-in) session's token and where to go.
+    pub async fn verify_login_code(&self, token: Option<&str>, code: &str) -> Result<(String, String), AppError> {
+        let code = code.trim();
+        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::field("code", Problem::CodeFormat));
+        }
+        let (session, account) = self.pending_login(token).await?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let accepted = match codes::verify(&mut tx, &session.token_hash, Purpose::Login, code, now).await? {
+            Ok(accepted) => accepted,
+            Err(problem) => {
+                tx.commit().await?;
+                return Err(AppError::field("code", problem));
+            }
+        };
+        if accepted.channel == Channel::Sms {
+            accounts::mark_phone_verified(&mut tx, account.id).await?;
+        }
+        let next = session.flow.next.clone().unwrap_or_else(|| "/dashboard".into());
+        let new_token = sessions::rotate(&mut tx, now, &session, Some(account.id), Stage::Authenticated, &Flow::default()).await?;
+        tx.commit().await?;
+        Ok((new_token, next))
+    }
+
+    /// The logged-in account, if this token belongs to one.
+    pub async fn current_account(&self, token: Option<&str>) -> Result<Option<Account>, AppError> {
+        let Some(session) = self.session(token).await?.filter(|s| s.stage == Stage::Authenticated) else { return Ok(None) };
+        Ok(accounts::find_by_id(self.db.pool(), session.account_id.unwrap_or_default()).await?)
+    }
+
+    pub async fn account_summary(&self, token: Option<&str>) -> Result<Option<AccountSummary>, AppError> {
+        Ok(self.current_account(token).await?.map(|account| AccountSummary {
+            full_name: format!("{} {}", account.first_name, account.surname),
+            masked_id_number: IdNumber::parse(&account.id_number).map(|id| id.masked()).unwrap_or_default(),
+            role: account.role,
+        }))
+    }
+
+    pub async fn log_out(&self, token: Option<&str>) -> Result<(), AppError> {
+        if let Some(session) = self.session(token).await? {
+            sessions::delete(&self.db, &session.token_hash).await?;
+        }
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ password reset
+
+    /// Step 1: the identifier. The answer is the same whether or not an account exists.
+    pub async fn start_reset(&self, token: Option<&str>, identifier: &str) -> Result<Option<String>, AppError> {
+        if identifier.trim().is_empty() {
+            return Err(AppError::field("identifier", Problem::Required));
+        }
+        let account = match Identifier::parse(identifier) {
+            Some(identifier) => accounts::find_by_identifier(self.db.pool(), &identifier).await?,
+            None => None,
+        };
+        let (new_token, mut session) = self.session_or_new(token).await?;
+        session.flow = Flow { reset: Some(ResetFlow { account_id: account.map(|a| a.id), ..ResetFlow::default() }), ..Flow::default() };
+        sessions::save_flow(&self.db, &session).await?;
+        Ok(new_token)
+    }
+
+    async fn reset_flow(&self, token: Option<&str>) -> Result<(Session, ResetFlow), AppError> {
+        let session = self.session(token).await?;
+        let Some((session, reset)) = session.and_then(|s| s.flow.reset.clone().map(|r| (s, r))) else {
+            return Err(AppError::field("", Problem::FlowExpired));
+        };
+        Ok((session, reset))
+    }
+
+    /// Step 2: sends a reset code, if there is an account to send it to.
+    pub async fn send_reset_code(&self, token: Option<&str>, channel: &str) -> Result<(), AppError> {
+        let Some(channel) = Channel::parse(channel) else { return Err(AppError::field("channel", Problem::ChooseChannel)) };
+        let (mut session, mut reset) = self.reset_flow(token).await?;
+        let account = match reset.account_id {
+            Some(id) => accounts::find_by_id(self.db.pool(), id).await?,
+            None => None,
+        };
+        match account {
+            Some(account) => self.send_code(&account, &session.token_hash, Purpose::Reset, channel).await,
+            None => {
+                // No account: apply the same resend rule, send nothing.
+                let now = self.now();
+                if let Some(last) = reset.last_sent_at.filter(|last| now - last < codes::RESEND_AFTER_SECONDS) {
+                    return Err(AppError::field("", Problem::ResendTooSoon { seconds: codes::RESEND_AFTER_SECONDS - (now - last) }));
+                }
+                reset.last_sent_at = Some(now);
+                session.flow.reset = Some(reset);
+                sessions::save_flow(&self.db, &session).await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Step 3: the reset code.
+    pub async fn verify_reset_code(&self, token: Option<&str>, code: &str) -> Result<(), AppError> {
+        let code = code.trim();
+        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::field("code", Problem::CodeFormat));
+        }
+        let (mut session, mut reset) = self.reset_flow(token).await?;
+        if reset.account_id.is_none() {
+            reset.wrong_codes += 1;
+            let problem = if reset.wrong_codes >= codes::MAX_WRONG_ENTRIES {
+                Problem::CodeVoided
+            } else {
+                Problem::CodeWrong { attempts_left: codes::MAX_WRONG_ENTRIES - reset.wrong_codes }
+            };
+            session.flow.reset = Some(reset);
+            sessions::save_flow(&self.db, &session).await?;
+            return Err(AppError::field("code", problem));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let result = codes::verify(&mut tx, &session.token_hash, Purpose::Reset, code, self.now()).await?;
+        tx.commit().await?;
+        if let Err(problem) = result {
+            return Err(AppError::field("code", problem));
+        }
+        reset.code_verified = true;
+        session.flow.reset = Some(reset);
+        sessions::save_flow(&self.db, &session).await?;
+        Ok(())
+    }
+
+    /// Whether this session may choose a new password now.
+    pub async fn reset_code_verified(&self, token: Option<&str>) -> Result<bool, AppError> {
+        Ok(self.reset_flow(token).await.map(|(_, reset)| reset.code_verified && reset.account_id.is_some()).unwrap_or(false))
+    }
+
+    /// Step 4: the new password. Unlocks the account, ends every session, tells the citizen.
+    pub async fn set_new_password(&self, token: Option<&str>, password: &str, password_confirm: &str) -> Result<(), AppError> {
+        let (_session, reset) = self.reset_flow(token).await?;
+        let account = match reset.account_id.filter(|_| reset.code_verified) {
+            Some(id) => accounts::find_by_id(self.db.pool(), id).await?,
+            None => None,
+        };
+        let Some(account) = account else { return Err(AppError::field("", Problem::FlowExpired)) };
+        let email = Email::parse(&account.email);
+        let details = PersonalDetails {
+            id_number: &account.id_number,
+            first_name: &account.first_name,
+            surname: &account.surname,
+            phone_e164: &account.phone,
+            email_local_part: email.as_ref().map(Email::local_part).unwrap_or_default(),
+        };
+        if let Err(problem) = check_new_password(password, &details) {
+            return Err(AppError::field("password", problem));
+        }
+        if password != password_confirm {
+            return Err(AppError::field("password_confirm", Problem::PasswordsDiffer));
+        }
+        let hash = self.hasher.hash(password).await.map_err(|_| AppError::Internal)?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        accounts::set_password_hash(&mut tx, account.id, &hash).await?;
+        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 OR token_hash = $2")
+            .bind(account.id)
+            .bind(&_session.token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let body = "Your Raia password was changed. If this was not you, reset your password now or visit a Huduma Centre.".to_string();
+        self.notifier.send(Message { channel: Channel::Sms, to: account.phone.clone(), subject: None, body: body.clone(), created_at: now }).await?;
+        self.notifier
+            .send(Message { channel: Channel::Email, to: account.email.clone(), subject: Some("Your Raia password was changed".into()), body, created_at: now })
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_from_unix_time() {
+        assert_eq!(super::current_year(0), 1970);
+        assert_eq!(super::current_year(1_795_000_000), 2026); // 2026-11-18
+        assert_eq!(super::current_year(1_767_225_600), 2026); // 2026-01-01 00:00 UTC
+        assert_eq!(super::current_year(1_767_225_599), 2025);
+    }
+}
