@@ -33,7 +33,7 @@ pub fn safe_return_path(next: Option<&str>) -> &str {
 }
 
 /// Percent-encodes the characters that would end or confuse a query value.
-fn encode_query_value(value: &str) -> String {
+pub fn encode_query_value(value: &str) -> String {
     let mut encoded = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {

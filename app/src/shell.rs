@@ -2,12 +2,17 @@
 
 use crate::components::layout::Layout;
 use crate::i18n::I18nContextProvider;
+use crate::pages::dashboard::DashboardPage;
+use crate::pages::forgot_password::{ForgotCodePage, ForgotMethodPage, ForgotPasswordPage, NewPasswordPage};
+use crate::pages::login::{LoginCodePage, LoginMethodPage, LoginPage};
+use crate::pages::register::{RegisterDetailsPage, RegisterPage};
+use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage, offline::OfflinePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// Brand green, also the browser's address-bar colour on Android.
@@ -51,6 +56,17 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("") view=HomePage />
                         <Route path=path!("/offline") view=OfflinePage />
+                        <Route path=path!("/register") view=RegisterPage />
+                        <Route path=path!("/register/details") view=RegisterDetailsPage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/login/method") view=LoginMethodPage />
+                        <Route path=path!("/login/code") view=LoginCodePage />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                        <Route path=path!("/forgot-password/method") view=ForgotMethodPage />
+                        <Route path=path!("/forgot-password/code") view=ForgotCodePage />
+                        <Route path=path!("/forgot-password/new-password") view=NewPasswordPage />
+                        <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/too-many-attempts") view=TooManyAttemptsPage />
                     </Routes>
                 </Layout>
             </Router>

@@ -3,11 +3,14 @@
 
 pub mod assets;
 pub mod config;
+pub mod csrf;
+pub mod dev_outbox;
 pub mod health;
 pub mod language;
 pub mod router;
 pub mod security_headers;
 pub mod service_worker;
+pub mod startup;
 pub mod state;
 
 pub use config::{AppEnv, Config};

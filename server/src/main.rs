@@ -3,8 +3,10 @@
 
 use leptos::config::get_configuration;
 use raia_app::db::Db;
+use raia_app::identity::registry;
+use raia_app::identity::web::SessionCookie;
 use raia_server::assets::BuildAssets;
-use raia_server::{router, AppEnv, AppState, Config};
+use raia_server::{router, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -19,7 +21,16 @@ async fn main() {
     };
     init_logging(config.env);
 
-    if let Err(error) = run(config).await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => run(config).await,
+        Some("import-registry") => match args.get(1) {
+            Some(path) => import_registry(&config, path).await,
+            None => Err("usage: raia-server import-registry FILE.csv".into()),
+        },
+        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv)").into()),
+    };
+    if let Err(error) = result {
         tracing::error!(%error, "Raia stopped");
         std::process::exit(1);
     }
@@ -33,7 +44,10 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     db.migrate().await?;
 
     let assets = Arc::new(BuildAssets::load(&leptos_options));
-    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets };
+    let identity = startup::identity(&db);
+    startup::seed(&config, &identity).await?;
+    let session_cookie = SessionCookie::new(config.cookie_secure);
+    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, session_cookie };
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
@@ -43,6 +57,18 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     db.close().await;
     tracing::info!("Raia stopped cleanly");
+    Ok(())
+}
+
+/// `raia-server import-registry FILE.csv`: adds the people a registry extract holds.
+async fn import_registry(config: &Config, path: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let people = registry::parse_csv(&text)?;
+    let db = Db::connect(&config.database_url, 2).await?;
+    db.migrate().await?;
+    let added = registry::import(&db, &people).await?;
+    println!("{added} of {} people added to the registry", people.len());
+    db.close().await;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Every URL the server answers, in one place.
 
 use crate::state::AppState;
-use crate::{health, language, security_headers, service_worker};
+use crate::config::AppEnv;
+use crate::{csrf, dev_outbox, health, language, security_headers, service_worker};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -16,7 +17,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
 
-    Router::new()
+    let mut router = Router::new();
+    if state.config.env == AppEnv::Dev {
+        router = router.route("/dev/outbox", get(dev_outbox::page)).route("/dev/outbox.json", get(dev_outbox::json));
+    }
+    router
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/lang/{code}", get(language::switch))
@@ -25,14 +30,19 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
+        .layer(middleware::from_fn(csrf::same_origin_only))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// What pages and server functions find with `use_context`.
 fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
-    let db = state.db.clone();
-    move || provide_context(db.clone())
+    let (db, identity, cookie) = (state.db.clone(), state.identity.clone(), state.session_cookie.clone());
+    move || {
+        provide_context(db.clone());
+        provide_context(identity.clone());
+        provide_context(cookie.clone());
+    }
 }
 
 async fn server_functions(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -3,6 +3,8 @@ use crate::config::Config;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use raia_app::db::Db;
+use raia_app::identity::service::Identity;
+use raia_app::identity::web::SessionCookie;
 use std::sync::Arc;
 
 /// What every request handler can reach. Holds no per-citizen state: sessions, counters
@@ -13,4 +15,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
     pub assets: Arc<BuildAssets>,
+    pub identity: Identity,
+    pub session_cookie: SessionCookie,
 }

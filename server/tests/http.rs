@@ -3,7 +3,8 @@
 use leptos::config::LeptosOptions;
 use raia_app::test_db::TestDb;
 use raia_server::assets::BuildAssets;
-use raia_server::{router, AppState, Config};
+use raia_app::identity::web::SessionCookie;
+use raia_server::{router, startup, AppState, Config};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use std::sync::Arc;
@@ -16,17 +17,24 @@ struct TestServer {
 
 impl TestServer {
     async fn start_with(test_db: TestDb) -> TestServer {
+        Self::start_in(test_db, &[]).await
+    }
+
+    async fn start_in(test_db: TestDb, extra: &[(&'static str, &'static str)]) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let config = Config::from_lookup(|name| match name {
             "BIND_ADDR" => Some(addr.to_string()),
             "DATABASE_URL" => Some(test_db.url.clone()),
-            _ => None,
+            other => extra.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
         })
         .expect("test config");
         let leptos_options = LeptosOptions::builder().output_name("raia").site_root("target/site-test-none").site_addr(addr).build();
         let assets = Arc::new(BuildAssets::from_hashes(&leptos_options, Some("js: j1\nwasm: w1\ncss: c1")));
-        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets };
+        let identity = startup::identity(&test_db.db);
+        startup::seed(&config, &identity).await.expect("seed");
+        let session_cookie = SessionCookie::new(config.cookie_secure);
+        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, session_cookie };
         let app = router(state);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
@@ -172,5 +180,136 @@ async fn the_offline_page_renders_and_offers_to_try_again() {
     assert!(body.contains(r#"href="/services""#), "try again goes back to the page asked for");
     let hostile = server.get("/offline?next=https://evil.example").await.text().await.unwrap();
     assert!(!hostile.contains("href=\"https://evil"), "{hostile}");
+    server.test_db.drop_database().await;
+}
+
+async fn post_form(server: &TestServer, path: &str, body: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = server
+        .client
+        .post(format!("{}{path}", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(body.to_string());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("request sent")
+}
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    let header = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.contains("raia_session=")).expect("session cookie set");
+    header.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard() {
+    for test_db in TestDb::all().await {
+        let server = TestServer::start_with(test_db).await;
+        // Logged out: the dashboard sends you to log in and back.
+        let response = server.get_with("/dashboard", "accept", "text/html").await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(response.headers()["location"], "/login?next=/dashboard");
+
+        let response = post_form(&server, "/api/login/password", "identifier=0712345678&password=Harambee+demo+2026&next=%2Fdashboard", None).await;
+        assert_eq!(response.status(), StatusCode::OK, "{:?}", response.headers());
+        assert_eq!(response.headers()["location"], "/login/method");
+        let raw = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.contains("raia_session=")).unwrap();
+        assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax") && raw.contains("Path=/"), "{raw}");
+        let token = raw.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
+        assert!(token.len() >= 32, "at least 128 random bits");
+        let pending = session_cookie(&response);
+
+        let response = post_form(&server, "/api/login/send-code", "channel=sms", Some(&pending)).await;
+        assert_eq!(response.headers()["location"], "/login/code?via=sms");
+        let outbox = server.get("/dev/outbox.json?to=%2B254712345678").await;
+        assert_eq!(outbox.status(), StatusCode::OK);
+        let body = outbox.text().await.unwrap();
+        let messages: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+        assert_eq!(messages[0]["channel"], "sms");
+        assert_eq!(messages[0]["to"], "+254712345678");
+        let text = messages[0]["body"].as_str().unwrap();
+        let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
+
+        let response = post_form(&server, "/api/login/code", &format!("code={code}"), Some(&pending)).await;
+        assert_eq!(response.headers()["location"], "/dashboard");
+        let logged_in = session_cookie(&response);
+        assert_ne!(logged_in, pending, "new session id after the code");
+
+        let page = server.get_with("/dashboard", "cookie", &logged_in).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Wanjiku Kamau"));
+        assert!(html.contains("12****78"));
+        assert!(!html.contains("12345678"), "the full ID number is never shown");
+
+        let response = post_form(&server, "/api/logout", "", Some(&logged_in)).await;
+        assert_eq!(response.headers()["location"], "/login?logged_out=1");
+        let after = server.client.get(format!("{}/dashboard", server.base)).header("cookie", &logged_in).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(after.status(), StatusCode::FOUND, "session ended on the server");
+        server.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let server = TestServer::start().await;
+    let response = server
+        .client
+        .post(format!("{}/api/login/password", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body("identifier=12345678&password=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = server
+        .client
+        .post(format!("{}/api/login/password", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body("identifier=12345678&password=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn too_many_login_attempts_answer_429_with_retry_after() {
+    let server = TestServer::start().await;
+    // 20 a minute in fixed windows: the 21st is refused, or at most the 41st when the
+    // attempts happen to straddle the turn of a minute.
+    let mut accepted = 0;
+    let response = loop {
+        let response = post_form(&server, "/api/login/password", "identifier=11112222&password=whatever+password", None).await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            break response;
+        }
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "a wrong password is the citizen's mistake, not a 500");
+        accepted += 1;
+        assert!(accepted <= 40, "no limit after {accepted} attempts");
+    };
+    assert!(accepted >= 20, "refused too early, after {accepted}");
+    let retry: i64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+
+    let page = server.get("/too-many-attempts?seconds=42").await;
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(page.headers()["retry-after"], "42");
+    assert!(page.text().await.unwrap().contains("Wait 42 seconds"));
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
+async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
+    let server = TestServer::start_in(TestDb::sqlite().await, &[("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example")]).await;
+    assert_eq!(server.get("/dev/outbox.json").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(server.get("/dev/outbox").await.status(), StatusCode::NOT_FOUND);
+    let response = post_form(&server, "/api/reset/start", "identifier=12345678", None).await;
+    let raw = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.contains("raia_session=")).unwrap();
+    assert!(raw.starts_with("__Host-raia_session="), "{raw}");
+    assert!(raw.contains("; Secure") && raw.contains("HttpOnly"), "{raw}");
     server.test_db.drop_database().await;
 }

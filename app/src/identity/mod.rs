@@ -19,3 +19,9 @@ pub mod service;
 pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod seed;

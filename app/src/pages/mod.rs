@@ -1,5 +1,10 @@
-//! One module per page of the site.
+//! One module per page (or group of steps) of the site.
 
+pub mod dashboard;
+pub mod forgot_password;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod offline;
+pub mod register;
+pub mod too_many;

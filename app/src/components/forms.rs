@@ -1,0 +1,291 @@
+//! Form pieces in the GOV.UK pattern: a labelled field with its hint and error, an error
+//! summary that links to each field, and a submit button that shows progress. Errors
+//! come from the server function's result (with JavaScript) or from the URL the server
+//! redirected back to (without).
+
+use crate::errors::{AppError, FieldProblem, Problem};
+use crate::i18n::{t, t_string, use_i18n, Locale};
+use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+use leptos_i18n::I18nContext;
+
+/// A problem in the citizen's language.
+pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => t_string!(i18n, problems.required).to_string(),
+        Problem::InvalidIdNumber => t_string!(i18n, problems.invalid_id_number).to_string(),
+        Problem::InvalidYearOfBirth => t_string!(i18n, problems.invalid_year_of_birth).to_string(),
+        Problem::RegistryMismatch => t_string!(i18n, problems.registry_mismatch).to_string(),
+        Problem::Minor => t_string!(i18n, problems.minor).to_string(),
+        Problem::AlreadyRegistered => t_string!(i18n, problems.already_registered).to_string(),
+        Problem::InvalidEmail => t_string!(i18n, problems.invalid_email).to_string(),
+        Problem::EmailTaken => t_string!(i18n, problems.email_taken).to_string(),
+        Problem::InvalidPhone => t_string!(i18n, problems.invalid_phone).to_string(),
+        Problem::PhoneTaken => t_string!(i18n, problems.phone_taken).to_string(),
+        Problem::PasswordTooShort => t_string!(i18n, problems.password_too_short).to_string(),
+        Problem::PasswordTooLong => t_string!(i18n, problems.password_too_long).to_string(),
+        Problem::PasswordCommon => t_string!(i18n, problems.password_common).to_string(),
+        Problem::PasswordContainsIdNumber => t_string!(i18n, problems.password_contains_id).to_string(),
+        Problem::PasswordContainsName => t_string!(i18n, problems.password_contains_name).to_string(),
+        Problem::PasswordContainsPhone => t_string!(i18n, problems.password_contains_phone).to_string(),
+        Problem::PasswordContainsEmail => t_string!(i18n, problems.password_contains_email).to_string(),
+        Problem::PasswordsDiffer => t_string!(i18n, problems.passwords_differ).to_string(),
+        Problem::WrongCredentials => t_string!(i18n, problems.wrong_credentials).to_string(),
+        Problem::Locked { minutes } => t_string!(i18n, problems.locked).to_string().replace("{minutes}", &minutes.to_string()),
+        Problem::CodeFormat => t_string!(i18n, problems.code_format).to_string(),
+        Problem::CodeWrong { attempts_left } => t_string!(i18n, problems.code_wrong).to_string().replace("{left}", &attempts_left.to_string()),
+        Problem::CodeExpired => t_string!(i18n, problems.code_expired).to_string(),
+        Problem::CodeVoided => t_string!(i18n, problems.code_voided).to_string(),
+        Problem::ResendTooSoon { seconds } => t_string!(i18n, problems.resend_too_soon).to_string().replace("{seconds}", &seconds.to_string()),
+        Problem::TooManyCodes { minutes } => t_string!(i18n, problems.too_many_codes).to_string().replace("{minutes}", &minutes.to_string()),
+        Problem::ChooseChannel => t_string!(i18n, problems.choose_channel).to_string(),
+        Problem::FlowExpired => t_string!(i18n, problems.flow_expired).to_string(),
+    }
+}
+
+fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
+    match error {
+        AppError::Invalid(_) => None,
+        AppError::TooManyRequests { retry_after_seconds } => {
+            Some(t_string!(i18n, problems.too_many_requests).to_string().replace("{seconds}", &retry_after_seconds.to_string()))
+        }
+        _ => Some(t_string!(i18n, problems.internal).to_string()),
+    }
+}
+
+/// The problems of the last submit of `action`'s form, from either path.
+#[derive(Clone, Copy)]
+pub struct FormProblems {
+    error: Memo<Option<AppError>>,
+}
+
+impl FormProblems {
+    pub fn new<S>(action: ServerAction<S>) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let query = use_query_map();
+        let value = action.value();
+        let error = Memo::new(move |_| {
+            if let Some(result) = value.get() {
+                return result.err();
+            }
+            // Without JavaScript, the server redirected back here with the error in the URL.
+            let query = query.read();
+            (query.get("__path").as_deref() == Some(S::url()))
+                .then(|| query.get("__err"))
+                .flatten()
+                .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))
+        });
+        FormProblems { error }
+    }
+
+    pub fn all(&self) -> Vec<FieldProblem> {
+        self.error.get().map(|e| e.problems()).unwrap_or_default()
+    }
+
+    pub fn for_field(&self, field: &'static str) -> Option<Problem> {
+        self.all().into_iter().find(|p| p.field == field).map(|p| p.problem)
+    }
+
+    pub fn first_field(&self) -> Option<String> {
+        self.all().into_iter().map(|p| p.field).find(|f| !f.is_empty())
+    }
+
+    pub fn general(&self) -> Option<AppError> {
+        self.error.get().filter(|e| !matches!(e, AppError::Invalid(_)))
+    }
+}
+
+/// "There is a problem": every error, each a link to its field; focused after a failed submit.
+#[component]
+pub fn ErrorSummary(problems: FormProblems) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !problems.all().is_empty() || problems.general().is_some() {
+            if let Some(element) = summary.get() {
+                let _ = element.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !problems.all().is_empty() || problems.general().is_some()>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary aria-labelledby="error-summary-title">
+                <h2 class="error-summary__title" id="error-summary-title">{t!(i18n, forms.there_is_a_problem)}</h2>
+                <ul class="error-summary__list">
+                    {move || problems.general().and_then(|e| error_text(i18n, &e)).map(|text| view! { <li>{text}</li> })}
+                    {move || {
+                        problems
+                            .all()
+                            .into_iter()
+                            .map(|p| {
+                                let text = problem_text(i18n, &p.problem);
+                                if p.field.is_empty() {
+                                    view! { <li>{text}</li> }.into_any()
+                                } else {
+                                    view! { <li><a href=format!("#{}", p.field)>{text}</a></li> }.into_any()
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// A labelled input with an optional hint and the problem for this field.
+#[component]
+pub fn Field(
+    problems: FormProblems,
+    name: &'static str,
+    label: String,
+    #[prop(default = None)] hint: Option<String>,
+    #[prop(into, default = Signal::from("text"))] input_type: Signal<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] class: Option<&'static str>,
+    #[prop(optional)] spellcheck_off: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let problem = move || problems.for_field(name);
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="form-group" class:form-group--error=move || problem().is_some()>
+            <label class="label" for=name>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {move || problem().map(|p| view! {
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
+                    {problem_text(i18n, &p)}
+                </p>
+            })}
+            <input
+                class=format!("input {}", class.unwrap_or(""))
+                class:input--error=move || problem().is_some()
+                id=name
+                name=name
+                type=move || input_type.get()
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                spellcheck=spellcheck_off.then_some("false")
+                value=value
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=described_by
+                autofocus=move || (problems.first_field().as_deref() == Some(name)).then_some("")
+            />
+        </div>
+    }
+}
+
+/// A password field with a "Show password" switch (with JavaScript; hidden without).
+#[component]
+pub fn PasswordField(problems: FormProblems, name: &'static str, label: String, autocomplete: &'static str, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (shown, set_shown) = signal(false);
+    let toggle_id = format!("{name}-show");
+    view! {
+        <div class="password-field">
+            <Field
+                problems
+                name
+                label
+                hint
+                input_type=Signal::derive(move || if shown.get() { "text" } else { "password" })
+                autocomplete
+                spellcheck_off=true
+            />
+            <div class="checkbox js-only">
+                <input type="checkbox" id=toggle_id.clone() on:change=move |ev| set_shown.set(event_target_checked(&ev)) />
+                <label for=toggle_id>{t!(i18n, forms.show_password)}</label>
+            </div>
+        </div>
+    }
+}
+
+/// The submit button: says what it does, and "Please wait" while the request runs.
+#[component]
+pub fn SubmitButton(label: String, pending: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="button button--primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {move || if pending.get() { t_string!(i18n, forms.please_wait).to_string() } else { label.clone() }}
+        </button>
+    }
+}
+
+/// A question with one answer from a few: radios in a fieldset whose legend is the question.
+#[component]
+pub fn Radios(problems: FormProblems, name: &'static str, legend: String, options: Vec<(&'static str, String)>, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move || problems.for_field(name);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="form-group" class:form-group--error=move || problem().is_some()>
+            <fieldset class="fieldset" aria-describedby=described_by>
+                <legend class="fieldset__legend">{legend}</legend>
+                {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+                {move || problem().map(|p| view! {
+                    <p class="error-message" id=error_id.clone()>
+                        <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
+                        {problem_text(i18n, &p)}
+                    </p>
+                })}
+                <div class="radios">
+                    {options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, (value, label))| {
+                            // The first radio carries the field's id, so the error summary can link to it.
+                            let id = if index == 0 { name.to_string() } else { format!("{name}-{value}") };
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" id=id.clone() name=name value=value />
+                                    <label for=id>{label}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}

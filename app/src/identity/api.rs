@@ -1,0 +1,138 @@
+//! Identity's server functions: each parses, calls the service, sets the cookie and
+//! says where to go next. They are public endpoints: every rule lives in the service.
+
+use crate::errors::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::identity::web::{clear_session_cookie, client_ip, identity, with_status, session_token, set_session_cookie};
+#[cfg(feature = "ssr")]
+use crate::language::safe_return_path;
+
+/// The masked places a code can be sent to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destinations {
+    pub phone: String,
+    pub email: String,
+}
+
+/// What the dashboard shows of the citizen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitizenSummary {
+    pub full_name: String,
+    pub masked_id_number: String,
+}
+
+#[server(endpoint = "register/start")]
+pub async fn start_registration(account_type: String, id_number: String, first_name: String, year_of_birth: String) -> Result<(), AppError> {
+    let identity = identity()?;
+    if let Some(token) = identity.start_registration(session_token().as_deref(), &account_type, &id_number, &first_name, &year_of_birth).await.map_err(with_status)? {
+        set_session_cookie(&token);
+    }
+    leptos_axum::redirect("/register/details");
+    Ok(())
+}
+
+/// The full name the registry holds for the ID validated in step 1.
+#[server(endpoint = "register/person")]
+pub async fn registration_person() -> Result<Option<String>, AppError> {
+    let person = identity()?.registration_person(session_token().as_deref()).await.map_err(with_status)?;
+    Ok(person.map(|p| format!("{} {}", p.first_name, p.surname)))
+}
+
+#[server(endpoint = "register/complete")]
+pub async fn complete_registration(email: String, phone: String, password: String, password_confirm: String) -> Result<(), AppError> {
+    identity()?.complete_registration(session_token().as_deref(), &email, &phone, &password, &password_confirm).await.map_err(with_status)?;
+    leptos_axum::redirect("/login?registered=1");
+    Ok(())
+}
+
+#[server(endpoint = "login/password")]
+pub async fn log_in(identifier: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let next = safe_return_path(next.as_deref()).to_string();
+    let next = (next != "/").then_some(next);
+    let token = identity()?
+        .log_in(session_token().as_deref(), &client_ip(), &identifier, &password, next.as_deref())
+        .await
+        .map_err(with_status)?;
+    set_session_cookie(&token);
+    leptos_axum::redirect("/login/method");
+    Ok(())
+}
+
+#[server(endpoint = "login/destinations")]
+pub async fn login_destinations() -> Result<Option<Destinations>, AppError> {
+    let found = identity()?.login_destinations(session_token().as_deref()).await.map_err(with_status)?;
+    Ok(found.map(|d| Destinations { phone: d.phone, email: d.email }))
+}
+
+#[server(endpoint = "login/send-code")]
+pub async fn send_login_code(channel: String) -> Result<(), AppError> {
+    identity()?.send_login_code(session_token().as_deref(), &channel).await.map_err(with_status)?;
+    leptos_axum::redirect(&format!("/login/code?via={}", if channel == "email" { "email" } else { "sms" }));
+    Ok(())
+}
+
+#[server(endpoint = "login/code")]
+pub async fn verify_login_code(code: String) -> Result<(), AppError> {
+    let (token, next) = identity()?.verify_login_code(session_token().as_deref(), &code).await.map_err(with_status)?;
+    set_session_cookie(&token);
+    leptos_axum::redirect(safe_return_path(Some(&next)));
+    Ok(())
+}
+
+/// The logged-in citizen, or a redirect to the login page that comes back to `return_to`.
+#[server(endpoint = "me")]
+pub async fn current_citizen(return_to: String) -> Result<Option<CitizenSummary>, AppError> {
+    let summary = identity()?.account_summary(session_token().as_deref()).await.map_err(with_status)?;
+    if summary.is_none() {
+        let back = safe_return_path(Some(&return_to));
+        leptos_axum::redirect(&format!("/login?next={}", crate::language::encode_query_value(back)));
+    }
+    Ok(summary.map(|s| CitizenSummary { full_name: s.full_name, masked_id_number: s.masked_id_number }))
+}
+
+#[server(endpoint = "logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    identity()?.log_out(session_token().as_deref()).await.map_err(with_status)?;
+    clear_session_cookie();
+    leptos_axum::redirect("/login?logged_out=1");
+    Ok(())
+}
+
+#[server(endpoint = "reset/start")]
+pub async fn start_reset(identifier: String) -> Result<(), AppError> {
+    if let Some(token) = identity()?.start_reset(session_token().as_deref(), &identifier).await.map_err(with_status)? {
+        set_session_cookie(&token);
+    }
+    leptos_axum::redirect("/forgot-password/method");
+    Ok(())
+}
+
+#[server(endpoint = "reset/send-code")]
+pub async fn send_reset_code(channel: String) -> Result<(), AppError> {
+    identity()?.send_reset_code(session_token().as_deref(), &channel).await.map_err(with_status)?;
+    leptos_axum::redirect(&format!("/forgot-password/code?via={}", if channel == "email" { "email" } else { "sms" }));
+    Ok(())
+}
+
+#[server(endpoint = "reset/code")]
+pub async fn verify_reset_code(code: String) -> Result<(), AppError> {
+    identity()?.verify_reset_code(session_token().as_deref(), &code).await.map_err(with_status)?;
+    leptos_axum::redirect("/forgot-password/new-password");
+    Ok(())
+}
+
+#[server(endpoint = "reset/ready")]
+pub async fn reset_ready() -> Result<bool, AppError> {
+    identity()?.reset_code_verified(session_token().as_deref()).await.map_err(with_status)
+}
+
+#[server(endpoint = "reset/password")]
+pub async fn set_new_password(password: String, password_confirm: String) -> Result<(), AppError> {
+    identity()?.set_new_password(session_token().as_deref(), &password, &password_confirm).await.map_err(with_status)?;
+    clear_session_cookie();
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The HTTP side of identity for server functions: the session cookie, the client's
+//! address, and the services from context.
+
+use crate::errors::AppError;
+use crate::identity::service::Identity;
+use axum::extract::ConnectInfo;
+use http::header::{ACCEPT, COOKIE, RETRY_AFTER, SET_COOKIE};
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::net::SocketAddr;
+
+/// How the session cookie is written: `__Host-raia_session` with `Secure` in production.
+#[derive(Clone, Debug)]
+pub struct SessionCookie {
+    pub name: String,
+    pub secure: bool,
+}
+
+impl SessionCookie {
+    pub fn new(secure: bool) -> Self {
+        // `__Host-` tells the browser: only over HTTPS, only for this exact host, Path=/.
+        let name = if secure { "__Host-raia_session" } else { "raia_session" };
+        SessionCookie { name: name.to_string(), secure }
+    }
+
+    fn header(&self, value: &str, max_age: Option<i64>) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let max_age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+        format!("{}={value}; HttpOnly; SameSite=Lax; Path=/{secure}{max_age}", self.name)
+    }
+}
+
+pub fn identity() -> Result<Identity, AppError> {
+    use_context::<Identity>().ok_or(AppError::Internal)
+}
+
+fn cookie_settings() -> SessionCookie {
+    use_context::<SessionCookie>().unwrap_or_else(|| SessionCookie::new(false))
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let name = cookie_settings().name;
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+pub fn set_session_cookie(token: &str) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        if let Ok(value) = HeaderValue::from_str(&cookie_settings().header(token, None)) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}
+
+pub fn clear_session_cookie() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        if let Ok(value) = HeaderValue::from_str(&cookie_settings().header("", Some(0))) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+}
+
+/// The client's address (the TCP peer; behind a proxy, the proxy's).
+pub fn client_ip() -> String {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A plain HTML form post (no JavaScript): answers must be redirects to pages.
+fn is_plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Gives an error its HTTP status: 422 for what the citizen typed, 429 (with Retry-After)
+/// for too many attempts, 500 only for our own failures. Without JavaScript, "too many
+/// attempts" becomes a redirect to the page that explains it.
+pub fn with_status(error: AppError) -> AppError {
+    let Some(response) = use_context::<ResponseOptions>() else { return error };
+    let status = match &error {
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::TooManyRequests { retry_after_seconds } => {
+            if is_plain_form_post() {
+                leptos_axum::redirect(&format!("/too-many-attempts?seconds={retry_after_seconds}"));
+                return error;
+            }
+            if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                response.insert_header(RETRY_AFTER, value);
+            }
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        AppError::NotLoggedIn => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    // A plain form post is redirected back to its page, with the error in the URL.
+    if !is_plain_form_post() {
+        response.set_status(status);
+    }
+    error
+}
