@@ -37,7 +37,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <SubmitButton label=t_string!(i18n, register.validate).to_string() pending=action.pending().into() />
             </ActionForm>
             <p>{t!(i18n, register.have_account)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
-            <p class="hint">{t!(i18n, register.already_registered_help)} " " <a href="/forgot-password">{t!(i18n, login.forgot)}</a></p>
+            <p class="hint">{t!(i18n, register.already_registered_help)} " " <a href="/forgot-password">{t!(i18n, reset.title)}</a></p>
         </div>
     }
 }
