@@ -156,6 +156,8 @@ async fn login_takes_password_then_code_and_rotates_the_session_each_step() {
             assert_eq!(next, "/applications");
             assert_ne!(token, pending, "a new session id after the code step");
             assert!(id.session(Some(&pending)).await.unwrap().is_none());
+            let account = id.current_account(Some(&token)).await.unwrap().unwrap();
+            assert!(!account.phone_verified, "an email code does not prove the phone");
             let summary = id.account_summary(Some(&token)).await.unwrap().unwrap();
             assert_eq!(summary.full_name, "Baraka Mutua");
             assert_eq!(summary.masked_id_number, "67****23");
@@ -302,6 +304,7 @@ async fn sessions_end_after_30_idle_minutes_or_12_hours_and_on_logout() {
         let id = &w.identity;
 
         let token = w.log_in("67890123").await;
+        assert!(id.current_account(Some(&token)).await.unwrap().unwrap().phone_verified, "an SMS code marks the phone verified");
         w.clock.advance(29 * 60);
         assert!(id.current_account(Some(&token)).await.unwrap().is_some(), "29 idle minutes is fine");
         w.clock.advance(31 * 60);
