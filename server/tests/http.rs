@@ -219,7 +219,7 @@ async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard
         assert!(token.len() >= 32, "at least 128 random bits");
         let pending = session_cookie(&response);
 
-        let response = post_form(&server, "/api/login/send-code", "channel=sms", Some(&pending)).await;
+        let response = post_form(&server, "/api/code/send", "purpose=login&channel=sms", Some(&pending)).await;
         assert_eq!(response.headers()["location"], "/login/code?via=sms");
         let outbox = server.get("/dev/outbox.json?to=%2B254712345678").await;
         assert_eq!(outbox.status(), StatusCode::OK);
@@ -230,7 +230,7 @@ async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard
         let text = messages[0]["body"].as_str().unwrap();
         let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
 
-        let response = post_form(&server, "/api/login/code", &format!("code={code}"), Some(&pending)).await;
+        let response = post_form(&server, "/api/code/verify", &format!("purpose=login&code={code}"), Some(&pending)).await;
         assert_eq!(response.headers()["location"], "/dashboard");
         let logged_in = session_cookie(&response);
         assert_ne!(logged_in, pending, "new session id after the code");

@@ -138,6 +138,35 @@ pub fn ErrorSummary(problems: FormProblems) -> impl IntoView {
     }
 }
 
+/// The ids a field's input points to with `aria-describedby`: its hint and its error.
+fn described_by(problems: FormProblems, name: &'static str, has_hint: bool) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{name}-hint"));
+        }
+        if problems.for_field(name).is_some() {
+            ids.push(format!("{name}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// A field's hint and, after a failed submit, its error message.
+#[component]
+fn HintAndError(problems: FormProblems, name: &'static str, hint: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {hint.map(|hint| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
+        {move || problems.for_field(name).map(|p| view! {
+            <p class="error-message" id=format!("{name}-error")>
+                <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
+                {problem_text(i18n, &p)}
+            </p>
+        })}
+    }
+}
+
 /// A labelled input with an optional hint and the problem for this field.
 #[component]
 pub fn Field(
@@ -153,35 +182,12 @@ pub fn Field(
     #[prop(optional)] class: Option<&'static str>,
     #[prop(optional)] spellcheck_off: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
     let problem = move || problems.for_field(name);
-    let described_by = {
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        let error_id = error_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(problems, name, hint.is_some());
     view! {
         <div class="form-group" class:form-group--error=move || problem().is_some()>
             <label class="label" for=name>{label}</label>
-            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            {move || problem().map(|p| view! {
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
-                    {problem_text(i18n, &p)}
-                </p>
-            })}
+            <HintAndError problems name hint />
             <input
                 class=format!("input {}", class.unwrap_or(""))
                 class:input--error=move || problem().is_some()
@@ -240,35 +246,13 @@ pub fn SubmitButton(label: String, pending: Signal<bool>) -> impl IntoView {
 /// A question with one answer from a few: radios in a fieldset whose legend is the question.
 #[component]
 pub fn Radios(problems: FormProblems, name: &'static str, legend: String, options: Vec<(&'static str, String)>, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
     let problem = move || problems.for_field(name);
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(problems, name, hint.is_some());
     view! {
         <div class="form-group" class:form-group--error=move || problem().is_some()>
             <fieldset class="fieldset" aria-describedby=described_by>
                 <legend class="fieldset__legend">{legend}</legend>
-                {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-                {move || problem().map(|p| view! {
-                    <p class="error-message" id=error_id.clone()>
-                        <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
-                        {problem_text(i18n, &p)}
-                    </p>
-                })}
+                <HintAndError problems name hint />
                 <div class="radios">
                     {options
                         .into_iter()

@@ -67,18 +67,40 @@ pub async fn login_destinations() -> Result<Option<Destinations>, AppError> {
     Ok(found.map(|d| Destinations { phone: d.phone, email: d.email }))
 }
 
-#[server(endpoint = "login/send-code")]
-pub async fn send_login_code(channel: String) -> Result<(), AppError> {
-    identity()?.send_login_code(session_token().as_deref(), &channel).await.map_err(with_status)?;
-    leptos_axum::redirect(&format!("/login/code?via={}", if channel == "email" { "email" } else { "sms" }));
+/// Which flow a one-time code belongs to: `login` or `reset` (a hidden field of the form).
+fn is_reset(purpose: &str) -> bool {
+    purpose == "reset"
+}
+
+/// Sends (or resends) a one-time code for the login or the password reset in progress.
+#[server(endpoint = "code/send")]
+pub async fn send_code(purpose: String, channel: String) -> Result<(), AppError> {
+    let identity = identity()?;
+    let token = session_token();
+    let via = if channel == "email" { "email" } else { "sms" };
+    if is_reset(&purpose) {
+        identity.send_reset_code(token.as_deref(), &channel).await.map_err(with_status)?;
+        leptos_axum::redirect(&format!("/forgot-password/code?via={via}"));
+    } else {
+        identity.send_login_code(token.as_deref(), &channel).await.map_err(with_status)?;
+        leptos_axum::redirect(&format!("/login/code?via={via}"));
+    }
     Ok(())
 }
 
-#[server(endpoint = "login/code")]
-pub async fn verify_login_code(code: String) -> Result<(), AppError> {
-    let (token, next) = identity()?.verify_login_code(session_token().as_deref(), &code).await.map_err(with_status)?;
-    set_session_cookie(&token);
-    leptos_axum::redirect(safe_return_path(Some(&next)));
+/// Checks the one-time code of the login (then logs in) or of the password reset.
+#[server(endpoint = "code/verify")]
+pub async fn verify_code(purpose: String, code: String) -> Result<(), AppError> {
+    let identity = identity()?;
+    let token = session_token();
+    if is_reset(&purpose) {
+        identity.verify_reset_code(token.as_deref(), &code).await.map_err(with_status)?;
+        leptos_axum::redirect("/forgot-password/new-password");
+    } else {
+        let (token, next) = identity.verify_login_code(token.as_deref(), &code).await.map_err(with_status)?;
+        set_session_cookie(&token);
+        leptos_axum::redirect(safe_return_path(Some(&next)));
+    }
     Ok(())
 }
 
@@ -107,20 +129,6 @@ pub async fn start_reset(identifier: String) -> Result<(), AppError> {
         set_session_cookie(&token);
     }
     leptos_axum::redirect("/forgot-password/method");
-    Ok(())
-}
-
-#[server(endpoint = "reset/send-code")]
-pub async fn send_reset_code(channel: String) -> Result<(), AppError> {
-    identity()?.send_reset_code(session_token().as_deref(), &channel).await.map_err(with_status)?;
-    leptos_axum::redirect(&format!("/forgot-password/code?via={}", if channel == "email" { "email" } else { "sms" }));
-    Ok(())
-}
-
-#[server(endpoint = "reset/code")]
-pub async fn verify_reset_code(code: String) -> Result<(), AppError> {
-    identity()?.verify_reset_code(session_token().as_deref(), &code).await.map_err(with_status)?;
-    leptos_axum::redirect("/forgot-password/new-password");
     Ok(())
 }
 

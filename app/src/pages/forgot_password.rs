@@ -1,13 +1,13 @@
 //! `/forgot-password` and its steps: identifier, where to send the code, the code, the
 //! new password. Every answer is the same whether or not an account exists.
 
-use crate::components::forms::{ErrorSummary, Field, FormProblems, PasswordField, Radios, SubmitButton};
+use crate::components::forms::{ErrorSummary, Field, FormProblems, PasswordField, SubmitButton};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::identity::api::{reset_ready, SendResetCode, SetNewPassword, StartReset, VerifyResetCode};
+use crate::identity::api::{reset_ready, SetNewPassword, StartReset};
 use crate::pages::login::StartAgain;
+use crate::pages::one_time_code::{CodeEntryPage, SendCodeForm};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -32,60 +32,23 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ForgotMethodPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SendResetCode>::new();
-    let problems = FormProblems::new(action);
     view! {
         <PageTitle title=t_string!(i18n, reset.method_title) />
         <div class="narrow">
-            <ErrorSummary problems />
             <h1>{t!(i18n, reset.method_title)}</h1>
             <p>{t!(i18n, reset.if_exists)}</p>
-            <ActionForm action>
-                <Radios
-                    problems
-                    name="channel"
-                    legend=t_string!(i18n, login.method_legend).to_string()
-                    options=vec![
-                        ("sms", t_string!(i18n, reset.by_sms).to_string()),
-                        ("email", t_string!(i18n, reset.by_email).to_string()),
-                    ]
-                />
-                <SubmitButton label=t_string!(i18n, login.send_code).to_string() pending=action.pending().into() />
-            </ActionForm>
+            <SendCodeForm
+                purpose="reset"
+                sms_label=t_string!(i18n, reset.by_sms).to_string()
+                email_label=t_string!(i18n, reset.by_email).to_string()
+            />
         </div>
     }
 }
 
 #[component]
 pub fn ForgotCodePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let verify = ServerAction::<VerifyResetCode>::new();
-    let resend = ServerAction::<SendResetCode>::new();
-    let problems = FormProblems::new(verify);
-    let resend_problems = FormProblems::new(resend);
-    let query = use_query_map();
-    let via = move || if query.read().get("via").as_deref() == Some("email") { "email" } else { "sms" };
-    view! {
-        <PageTitle title=t_string!(i18n, code.title) />
-        <div class="narrow">
-            <ErrorSummary problems />
-            <ErrorSummary problems=resend_problems />
-            <h1>{t!(i18n, code.title)}</h1>
-            <p class="lead">{t!(i18n, reset.code_sent)}</p>
-            <ActionForm action=verify>
-                <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
-                    inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
-                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=verify.pending().into() />
-            </ActionForm>
-            <ActionForm action=resend>
-                <input type="hidden" name="channel" value=via />
-                <p class="resend">
-                    {t!(i18n, code.not_received)} " "
-                    <button type="submit" class="link-button">{t!(i18n, code.resend)}</button>
-                </p>
-            </ActionForm>
-        </div>
-    }
+    view! { <CodeEntryPage purpose="reset" /> }
 }
 
 #[component]

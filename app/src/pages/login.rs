@@ -1,10 +1,11 @@
 //! `/login` (identifier and password), `/login/method` (where to send the code) and
 //! `/login/code` (enter it).
 
-use crate::components::forms::{ErrorSummary, Field, FormProblems, PasswordField, Radios, SubmitButton};
+use crate::components::forms::{ErrorSummary, Field, FormProblems, PasswordField, SubmitButton};
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::identity::api::{login_destinations, LogIn, SendLoginCode, VerifyLoginCode};
+use crate::identity::api::{login_destinations, LogIn};
+use crate::pages::one_time_code::{CodeEntryPage, SendCodeForm};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -40,8 +41,6 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn LoginMethodPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SendLoginCode>::new();
-    let problems = FormProblems::new(action);
     let destinations = Resource::new(|| (), |_| login_destinations());
     view! {
         <PageTitle title=t_string!(i18n, login.method_title) />
@@ -50,20 +49,12 @@ pub fn LoginMethodPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match destinations.await {
                         Ok(Some(to)) => view! {
-                            <ErrorSummary problems />
                             <h1>{t!(i18n, login.method_title)}</h1>
-                            <ActionForm action>
-                                <Radios
-                                    problems
-                                    name="channel"
-                                    legend=t_string!(i18n, login.method_legend).to_string()
-                                    options=vec![
-                                        ("sms", t_string!(i18n, login.by_sms).to_string().replace("{phone}", &to.phone)),
-                                        ("email", t_string!(i18n, login.by_email).to_string().replace("{email}", &to.email)),
-                                    ]
-                                />
-                                <SubmitButton label=t_string!(i18n, login.send_code).to_string() pending=action.pending().into() />
-                            </ActionForm>
+                            <SendCodeForm
+                                purpose="login"
+                                sms_label=t_string!(i18n, login.by_sms).to_string().replace("{phone}", &to.phone)
+                                email_label=t_string!(i18n, login.by_email).to_string().replace("{email}", &to.email)
+                            />
                         }.into_any(),
                         _ => view! { <StartAgain href="/login" /> }.into_any(),
                     }
@@ -75,37 +66,7 @@ pub fn LoginMethodPage() -> impl IntoView {
 
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let verify = ServerAction::<VerifyLoginCode>::new();
-    let resend = ServerAction::<SendLoginCode>::new();
-    let problems = FormProblems::new(verify);
-    let resend_problems = FormProblems::new(resend);
-    let query = use_query_map();
-    let via = move || if query.read().get("via").as_deref() == Some("email") { "email" } else { "sms" };
-    view! {
-        <PageTitle title=t_string!(i18n, code.title) />
-        <div class="narrow">
-            <ErrorSummary problems />
-            <ErrorSummary problems=resend_problems />
-            <h1>{t!(i18n, code.title)}</h1>
-            <p class="lead">
-                {move || if via() == "email" { t_string!(i18n, code.sent_email).to_string() } else { t_string!(i18n, code.sent_sms).to_string() }}
-            </p>
-            <ActionForm action=verify>
-                <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
-                    inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
-                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=verify.pending().into() />
-            </ActionForm>
-            <ActionForm action=resend>
-                <input type="hidden" name="channel" value=via />
-                <p class="resend">
-                    {t!(i18n, code.not_received)} " "
-                    <button type="submit" class="link-button">{t!(i18n, code.resend)}</button>
-                </p>
-            </ActionForm>
-            <p><a href="/login/method">{t!(i18n, code.other_method)}</a></p>
-        </div>
-    }
+    view! { <CodeEntryPage purpose="login" /> }
 }
 
 /// Shown when a step is reached without the steps before it (or after they expired).

@@ -6,5 +6,6 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod offline;
+pub mod one_time_code;
 pub mod register;
 pub mod too_many;

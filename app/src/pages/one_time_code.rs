@@ -1,0 +1,71 @@
+//! The two steps login and password reset share: choose where the code goes, then enter it.
+
+use crate::components::forms::{ErrorSummary, Field, FormProblems, Radios, SubmitButton};
+use crate::components::page_title::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::identity::api::{SendCode, VerifyCode};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// "Where should we send your code?": SMS or email, for `purpose` "login" or "reset".
+#[component]
+pub fn SendCodeForm(purpose: &'static str, sms_label: String, email_label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SendCode>::new();
+    let problems = FormProblems::new(action);
+    view! {
+        <ErrorSummary problems />
+        <ActionForm action>
+            <input type="hidden" name="purpose" value=purpose />
+            <Radios
+                problems
+                name="channel"
+                legend=t_string!(i18n, login.method_legend).to_string()
+                options=vec![("sms", sms_label), ("email", email_label)]
+            />
+            <SubmitButton label=t_string!(i18n, login.send_code).to_string() pending=action.pending().into() />
+        </ActionForm>
+    }
+}
+
+/// "Enter your code", with "Resend code", for `purpose` "login" or "reset".
+#[component]
+pub fn CodeEntryPage(purpose: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let verify = ServerAction::<VerifyCode>::new();
+    let resend = ServerAction::<SendCode>::new();
+    let problems = FormProblems::new(verify);
+    let resend_problems = FormProblems::new(resend);
+    let query = use_query_map();
+    let via = move || if query.read().get("via").as_deref() == Some("email") { "email" } else { "sms" };
+    let lead = move || match (purpose, via()) {
+        ("reset", _) => t_string!(i18n, reset.code_sent).to_string(),
+        (_, "email") => t_string!(i18n, code.sent_email).to_string(),
+        _ => t_string!(i18n, code.sent_sms).to_string(),
+    };
+    let other_method = if purpose == "reset" { "/forgot-password/method" } else { "/login/method" };
+    view! {
+        <PageTitle title=t_string!(i18n, code.title) />
+        <div class="narrow">
+            <ErrorSummary problems />
+            <ErrorSummary problems=resend_problems />
+            <h1>{t!(i18n, code.title)}</h1>
+            <p class="lead">{lead}</p>
+            <ActionForm action=verify>
+                <input type="hidden" name="purpose" value=purpose />
+                <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
+                    inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
+                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=verify.pending().into() />
+            </ActionForm>
+            <ActionForm action=resend>
+                <input type="hidden" name="purpose" value=purpose />
+                <input type="hidden" name="channel" value=via />
+                <p class="resend">
+                    {t!(i18n, code.not_received)} " "
+                    <button type="submit" class="link-button">{t!(i18n, code.resend)}</button>
+                </p>
+            </ActionForm>
+            <p><a href=other_method>{t!(i18n, code.other_method)}</a></p>
+        </div>
+    }
+}
