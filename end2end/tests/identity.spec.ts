@@ -81,8 +81,13 @@ test("register Baraka Mutua, log in with a code, see the dashboard, log out", as
   await expect(page.getByText("67****23")).toBeVisible();
   await expectAccessible(page);
 
+  // Logging out is in the menu, as on every page once logged in.
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("link", { name: "Your account" })).toBeVisible();
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login\?logged_out=1/);
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=\/dashboard/);
 });

@@ -9,7 +9,8 @@ const SHELL = __SHELL__;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
+      // Without cookies: the cached offline page must never carry anyone's account.
+      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { credentials: "omit" }))))
       .then(() => self.skipWaiting())
   );
 });

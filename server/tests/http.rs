@@ -239,6 +239,7 @@ async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
         assert!(html.contains("Wanjiku Kamau"));
+        assert!(html.contains("Your account") && !html.contains(">Register<"), "the header knows who is logged in");
         assert!(html.contains("12****78"));
         assert!(!html.contains("12345678"), "the full ID number is never shown");
 

@@ -2,6 +2,7 @@
 
 use crate::components::icons::RaiaMark;
 use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::identity::api::{signed_in_name, LogOut};
 use crate::language::switch_href;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -22,6 +23,10 @@ fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
     let (menu_open, set_menu_open) = signal(false);
     let location = use_location();
+    // Who is logged in, asked again after each navigation (logging in and out navigate).
+    // Blocking, so the first HTML already shows the right links.
+    let signed_in = Resource::new_blocking(move || location.pathname.get(), |_| signed_in_name());
+    let log_out = ServerAction::<LogOut>::new();
     // Close the phone menu once the citizen has picked a page.
     Effect::new(move |_| {
         location.pathname.track();
@@ -61,8 +66,24 @@ fn SiteHeader() -> impl IntoView {
                 <ul class="container site-nav__list">
                     <li><a href="/services">{t!(i18n, nav.services)}</a></li>
                     <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
-                    <li><a href="/login">{t!(i18n, nav.login)}</a></li>
-                    <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match signed_in.await {
+                                Ok(Some(_)) => view! {
+                                    <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
+                                    <li>
+                                        <ActionForm action=log_out>
+                                            <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }.into_any(),
+                                _ => view! {
+                                    <li><a href="/login">{t!(i18n, nav.login)}</a></li>
+                                    <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
+                                }.into_any(),
+                            }
+                        })}
+                    </Suspense>
                 </ul>
             </nav>
         </header>

@@ -115,6 +115,13 @@ pub async fn current_citizen(return_to: String) -> Result<Option<CitizenSummary>
     Ok(summary.map(|s| CitizenSummary { full_name: s.full_name, masked_id_number: s.masked_id_number }))
 }
 
+/// The logged-in citizen's first name for the header, or nothing (never a redirect).
+#[server(endpoint = "session")]
+pub async fn signed_in_name() -> Result<Option<String>, AppError> {
+    let account = identity()?.current_account(session_token().as_deref()).await.map_err(with_status)?;
+    Ok(account.map(|a| a.first_name))
+}
+
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
     identity()?.log_out(session_token().as_deref()).await.map_err(with_status)?;

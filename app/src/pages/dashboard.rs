@@ -2,7 +2,7 @@
 
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::identity::api::{current_citizen, LogOut};
+use crate::identity::api::current_citizen;
 use leptos::prelude::*;
 
 #[component]
@@ -10,7 +10,6 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     // Blocking, so a logged-out visit is redirected before any HTML is sent.
     let citizen = Resource::new_blocking(|| (), |_| current_citizen("/dashboard".to_string()));
-    let log_out = ServerAction::<LogOut>::new();
     view! {
         <PageTitle title=t_string!(i18n, dashboard.title) />
         <Suspense fallback=|| ()>
@@ -22,9 +21,6 @@ pub fn DashboardPage() -> impl IntoView {
                                 <h1>{t!(i18n, dashboard.greeting)} " " {me.full_name.clone()}</h1>
                                 <p class="hint">{t!(i18n, dashboard.id_number)} " " <span class="mono">{me.masked_id_number.clone()}</span></p>
                             </div>
-                            <ActionForm action=log_out>
-                                <button type="submit" class="button button--secondary">{t!(i18n, dashboard.log_out)}</button>
-                            </ActionForm>
                         </div>
                         <div class="panel-grid">
                             <section class="panel" aria-labelledby="applications-title">
