@@ -8,6 +8,12 @@ use axum::response::Response;
 
 pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let immutable = state.assets.hashed && request.uri().path().starts_with("/pkg/");
+    let has_session = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains(&format!("{}=", state.session_cookie.name)));
     let mut response = next.run(request).await;
     let success = response.status().is_success();
     let headers = response.headers_mut();
@@ -19,6 +25,10 @@ pub async fn add(State(state): State<AppState>, request: Request, next: Next) ->
     // so a new build always has new names and old copies can be kept forever.
     if immutable && success {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    } else if has_session {
+        // Pages for someone with a session may be personal: no browser, proxy or
+        // back-button cache keeps them.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

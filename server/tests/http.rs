@@ -237,6 +237,7 @@ async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard
 
         let page = server.get_with("/dashboard", "cookie", &logged_in).await;
         assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["cache-control"], "no-store", "personal pages are never cached");
         let html = page.text().await.unwrap();
         assert!(html.contains("Wanjiku Kamau"));
         assert!(html.contains("Your account") && !html.contains(">Register<"), "the header knows who is logged in");
