@@ -440,7 +440,7 @@ impl Identity {
 
     /// Step 4: the new password. Unlocks the account, ends every session, tells the citizen.
     pub async fn set_new_password(&self, token: Option<&str>, password: &str, password_confirm: &str) -> Result<(), AppError> {
-        let (_session, reset) = self.reset_flow(token).await?;
+        let (session, reset) = self.reset_flow(token).await?;
         let account = match reset.account_id.filter(|_| reset.code_verified) {
             Some(id) => accounts::find_by_id(self.db.pool(), id).await?,
             None => None,
@@ -467,7 +467,7 @@ impl Identity {
         accounts::clear_wrong_passwords(&mut tx, account.id).await?;
         sqlx::query("DELETE FROM sessions WHERE account_id = $1 OR token_hash = $2")
             .bind(account.id)
-            .bind(&_session.token_hash)
+            .bind(&session.token_hash)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
