@@ -82,6 +82,14 @@ impl Identity {
         Ok((Some(token), session))
     }
 
+    /// The account an identifier (ID number, email or phone, as typed) belongs to, if any.
+    async fn find_account(&self, identifier: &str) -> Result<Option<Account>, AppError> {
+        match Identifier::parse(identifier) {
+            Some(identifier) => Ok(accounts::find_by_identifier(self.db.pool(), &identifier).await?),
+            None => Ok(None),
+        }
+    }
+
     // ------------------------------------------------------------ registration
 
     /// Step 1: checks the details against the registry. Returns a new session token when one was made.
@@ -229,10 +237,7 @@ impl Identity {
             }
             return Err(invalid(problems));
         }
-        let account = match Identifier::parse(identifier) {
-            Some(identifier) => accounts::find_by_identifier(self.db.pool(), &identifier).await?,
-            None => None,
-        };
+        let account = self.find_account(identifier).await?;
         // Always run argon2, with a dummy hash for unknown accounts, so timing tells nothing.
         let verified = self.hasher.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
         let Some(account) = account else {
@@ -241,6 +246,9 @@ impl Identity {
         if let Some(until) = account.locked_until.filter(|until| *until > now) {
             return Err(AppError::field("", Problem::Locked { minutes: ((until - now) + 59) / 60 }));
         }
+        // Read before the write transaction: loading a session may touch it, which on SQLite
+        // would wait for the write lock this transaction holds.
+        let old_session = self.session(token).await?;
         let mut tx = self.db.begin_write().await?;
         match verified {
             Verified::No => {
@@ -256,7 +264,7 @@ impl Identity {
         }
         accounts::clear_wrong_passwords(&mut tx, account.id).await?;
         let flow = Flow { next: next.map(str::to_string), ..Flow::default() };
-        let new_token = match self.session(token).await? {
+        let new_token = match old_session {
             Some(old) => sessions::rotate(&mut tx, now, &old, Some(account.id), Stage::PasswordVerified, &flow).await?,
             None => sessions::create(&mut tx, now, Some(account.id), Stage::PasswordVerified, &flow, None).await?.0,
         };
@@ -361,10 +369,7 @@ impl Identity {
         if identifier.trim().is_empty() {
             return Err(AppError::field("identifier", Problem::Required));
         }
-        let account = match Identifier::parse(identifier) {
-            Some(identifier) => accounts::find_by_identifier(self.db.pool(), &identifier).await?,
-            None => None,
-        };
+        let account = self.find_account(identifier).await?;
         let (new_token, mut session) = self.session_or_new(token).await?;
         session.flow = Flow { reset: Some(ResetFlow { account_id: account.map(|a| a.id), ..ResetFlow::default() }), ..Flow::default() };
         sessions::save_flow(&self.db, &session).await?;

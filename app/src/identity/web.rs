@@ -90,10 +90,11 @@ fn is_plain_form_post() -> bool {
 /// attempts" becomes a redirect to the page that explains it.
 pub fn with_status(error: AppError) -> AppError {
     let Some(response) = use_context::<ResponseOptions>() else { return error };
+    let plain_form_post = is_plain_form_post();
     let status = match &error {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::TooManyRequests { retry_after_seconds } => {
-            if is_plain_form_post() {
+            if plain_form_post {
                 leptos_axum::redirect(&format!("/too-many-attempts?seconds={retry_after_seconds}"));
                 return error;
             }
@@ -107,7 +108,7 @@ pub fn with_status(error: AppError) -> AppError {
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     // A plain form post is redirected back to its page, with the error in the URL.
-    if !is_plain_form_post() {
+    if !plain_form_post {
         response.set_status(status);
     }
     error
