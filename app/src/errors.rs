@@ -38,6 +38,24 @@ pub enum Problem {
     TooManyCodes { minutes: i64 },
     ChooseChannel,
     FlowExpired,
+    TextTooShort { min: i64 },
+    TextTooLong { max: i64 },
+    NotANumber,
+    NumberOutOfRange { min: i64, max: i64 },
+    InvalidDate,
+    DateMustBePast,
+    DateMustBeFuture,
+    InvalidChoice,
+    FileRequired,
+    FileTooLarge,
+    FileWrongType,
+    MustAccept,
+    /// Someone else (an officer, or the citizen in another tab) moved the application first.
+    AlreadyMoved,
+    /// A move the application's status does not allow.
+    NotAllowedNow,
+    ReasonRequired,
+    AccountDisabled,
 }
 
 /// A problem with one field of a form; `field` is the input's `name` (empty for the form as a whole).
@@ -59,6 +77,8 @@ pub enum AppError {
     TooManyRequests { retry_after_seconds: i64 },
     NotLoggedIn,
     Forbidden,
+    /// Not there, or not the asker's to see: both answer the same, so ids cannot be probed.
+    NotFound,
     Internal,
     Transport(ServerFnErrorErr),
 }

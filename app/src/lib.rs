@@ -11,6 +11,7 @@ pub mod errors;
 pub mod identity;
 pub mod language;
 pub mod pages;
+pub mod services;
 pub mod shell;
 
 #[cfg(feature = "ssr")]

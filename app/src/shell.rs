@@ -6,6 +6,11 @@ use crate::pages::dashboard::DashboardPage;
 use crate::pages::forgot_password::{ForgotCodePage, ForgotMethodPage, ForgotPasswordPage, NewPasswordPage};
 use crate::pages::login::{LoginCodePage, LoginMethodPage, LoginPage};
 use crate::pages::register::{RegisterDetailsPage, RegisterPage};
+use crate::pages::admin::AdminPage;
+use crate::pages::applications::{ApplicationPage, MyApplicationsPage};
+use crate::pages::apply::{ApplyPage, CorrectPage};
+use crate::pages::officer::{OfficerApplicationPage, OfficerQueuePage};
+use crate::pages::services::{CataloguePage, ServicePage};
 use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage, offline::OfflinePage};
 use leptos::prelude::*;
@@ -67,6 +72,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forgot-password/new-password") view=NewPasswordPage />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/too-many-attempts") view=TooManyAttemptsPage />
+                        <Route path=path!("/services") view=CataloguePage ssr=SsrMode::Async />
+                        <Route path=path!("/services/:slug") view=ServicePage ssr=SsrMode::Async />
+                        <Route path=path!("/services/:slug/apply") view=ApplyPage ssr=SsrMode::Async />
+                        <Route path=path!("/applications") view=MyApplicationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/applications/:reference") view=ApplicationPage ssr=SsrMode::Async />
+                        <Route path=path!("/applications/:reference/edit") view=CorrectPage ssr=SsrMode::Async />
+                        <Route path=path!("/officer") view=OfficerQueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/officer/applications/:reference") view=OfficerApplicationPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

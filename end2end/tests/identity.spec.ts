@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { chooseLanguage, expectAccessible, waitForHydration } from "./support";
+import { expect, test } from "@playwright/test";
+import { chooseLanguage, expectAccessible, latestCode, logInWithCode, waitForHydration } from "./support";
 
 // These journeys change accounts in the shared test database, so they run once, on the phone.
 test.describe.configure({ mode: "serial" });
@@ -8,36 +8,6 @@ test.beforeEach(({}, testInfo) => {
 });
 
 const PASSWORD = "sunrise over the rift valley";
-
-/** The newest one-time code sent to `to`, read from the development outbox. */
-async function latestCode(page: Page, to: string): Promise<string> {
-  const response = await page.request.get(`/dev/outbox.json?to=${encodeURIComponent(to)}`);
-  expect(response.status()).toBe(200);
-  const messages: { body: string }[] = await response.json();
-  expect(messages.length).toBeGreaterThan(0);
-  const code = messages[0].body.match(/\b(\d{6})\b/)?.[1];
-  expect(code, messages[0].body).toBeTruthy();
-  return code!;
-}
-
-async function logInWithCode(page: Page, identifier: string, password: string, phone: string) {
-  await page.goto("/login");
-  await waitForHydration(page);
-  await page.getByLabel("ID number, email or phone number").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm it is you");
-  await expectAccessible(page);
-  await page.getByLabel(/Text message to \+2547\*{5}\d{3}/).check();
-  await page.getByRole("button", { name: "Send code" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your code");
-  const code = page.getByLabel("Code", { exact: true });
-  await expect(code).toHaveAttribute("inputmode", "numeric");
-  await expect(code).toHaveAttribute("autocomplete", "one-time-code");
-  await expectAccessible(page);
-  await code.fill(await latestCode(page, phone));
-  await page.getByRole("button", { name: "Continue" }).click();
-}
 
 test("register Baraka Mutua, log in with a code, see the dashboard, log out", async ({ page }) => {
   await page.goto("/register");

@@ -23,3 +23,33 @@ export async function chooseLanguage(page: Page, name: "English" | "Kiswahili") 
   const link = page.getByRole("navigation", { name: /Language|Lugha/ }).getByRole("link", { name });
   await link.click();
 }
+
+/** The newest one-time code sent to `to`, read from the development outbox. */
+export async function latestCode(page: Page, to: string): Promise<string> {
+  const response = await page.request.get(`/dev/outbox.json?to=${encodeURIComponent(to)}`);
+  expect(response.status()).toBe(200);
+  const messages: { body: string }[] = await response.json();
+  expect(messages.length).toBeGreaterThan(0);
+  const code = messages[0].body.match(/\b(\d{6})\b/)?.[1];
+  expect(code, messages[0].body).toBeTruthy();
+  return code!;
+}
+
+export async function logInWithCode(page: Page, identifier: string, password: string, phone: string) {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("ID number, email or phone number").fill(identifier);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm it is you");
+  await expectAccessible(page);
+  await page.getByLabel(/Text message to \+2547\*{5}\d{3}/).check();
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your code");
+  const code = page.getByLabel("Code", { exact: true });
+  await expect(code).toHaveAttribute("inputmode", "numeric");
+  await expect(code).toHaveAttribute("autocomplete", "one-time-code");
+  await expectAccessible(page);
+  await code.fill(await latestCode(page, phone));
+  await page.getByRole("button", { name: "Continue" }).click();
+}

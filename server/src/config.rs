@@ -22,9 +22,14 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Whether cookies carry `Secure` (sent over HTTPS only).
     pub cookie_secure: bool,
+    /// Where uploaded documents are stored (`UPLOAD_DIR`).
+    pub upload_dir: std::path::PathBuf,
+    /// A catalogue file to use instead of the shipped one (`CATALOGUE_FILE`).
+    pub catalogue_file: Option<std::path::PathBuf>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/raia.db";
+pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
 const DEFAULT_BIND_ADDR: &str = "127.0.0.1:3000";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -116,8 +121,13 @@ impl Config {
             }
         }
 
+        // Uploaded documents live outside the database, in this folder (content-addressed).
+        let upload_dir = std::path::PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()));
+        // The service catalogue: the one shipped with Raia unless a file is named.
+        let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
+
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file })
         } else {
             Err(ConfigError(problems))
         }

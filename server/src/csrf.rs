@@ -1,4 +1,4 @@
-//! Cross-site request forgery: a state-changing request (any POST to `/api/`) must come
+//! Cross-site request forgery: a state-changing request (any POST) must come
 //! from a Raia page. Browsers say where a request comes from in `Sec-Fetch-Site` and
 //! `Origin`; a request another site's page made is refused with 403.
 
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let changes_state = request.method() != Method::GET && request.method() != Method::HEAD;
-    if changes_state && request.uri().path().starts_with("/api/") && !is_same_origin(&request) {
+    if changes_state && !is_same_origin(&request) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }

@@ -5,11 +5,13 @@ pub mod assets;
 pub mod config;
 pub mod csrf;
 pub mod dev_outbox;
+pub mod documents;
 pub mod health;
 pub mod language;
 pub mod router;
 pub mod security_headers;
 pub mod service_worker;
+pub mod staff_command;
 pub mod startup;
 pub mod state;
 

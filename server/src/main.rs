@@ -6,7 +6,7 @@ use raia_app::db::Db;
 use raia_app::identity::registry;
 use raia_app::identity::web::SessionCookie;
 use raia_server::assets::BuildAssets;
-use raia_server::{router, startup, AppEnv, AppState, Config};
+use raia_server::{router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -28,7 +28,11 @@ async fn main() {
             Some(path) => import_registry(&config, path).await,
             None => Err("usage: raia-server import-registry FILE.csv".into()),
         },
-        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv)").into()),
+        Some("create-staff") => staff_command::create(&config, &args[1..]).await,
+        Some("disable-staff") => staff_command::set_disabled(&config, &args[1..], true).await,
+        Some("enable-staff") => staff_command::set_disabled(&config, &args[1..], false).await,
+        Some("check-catalogue") => startup::catalogue(&config).map(|c| println!("the catalogue is valid: {} services", c.services.len())).map_err(Into::into),
+        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
     };
     if let Err(error) = result {
         tracing::error!(%error, "Raia stopped");
@@ -44,10 +48,12 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     db.migrate().await?;
 
     let assets = Arc::new(BuildAssets::load(&leptos_options));
+    let catalogue = startup::catalogue(&config)?;
     let identity = startup::identity(&db);
-    startup::seed(&config, &identity).await?;
+    startup::seed(&config, &identity, &catalogue).await?;
+    let applications = startup::applications(&config, &db, &identity, catalogue);
     let session_cookie = SessionCookie::new(config.cookie_secure);
-    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, session_cookie };
+    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, session_cookie };
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;

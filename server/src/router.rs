@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{csrf, dev_outbox, health, language, security_headers, service_worker};
+use crate::{csrf, dev_outbox, documents, health, language, security_headers, service_worker};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -27,6 +27,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(language::switch))
         .route("/sw.js", get(service_worker::script))
         .route("/api/{*fn_name}", post(server_functions))
+        .route("/documents", post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(documents::MAX_REQUEST_BYTES)))
+        .route("/documents/{id}", get(documents::download))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
@@ -38,9 +40,11 @@ pub fn router(state: AppState) -> Router {
 /// What pages and server functions find with `use_context`.
 fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let (db, identity, cookie) = (state.db.clone(), state.identity.clone(), state.session_cookie.clone());
+    let applications = state.applications.clone();
     move || {
         provide_context(db.clone());
         provide_context(identity.clone());
+        provide_context(applications.clone());
         provide_context(cookie.clone());
     }
 }

@@ -8,6 +8,10 @@ use raia_app::identity::password::PasswordHasher;
 use raia_app::identity::registry::TableRegistry;
 use raia_app::identity::seed;
 use raia_app::identity::service::Identity;
+use raia_app::services::catalogue::Catalogue;
+use raia_app::services::catalogue_file;
+use raia_app::services::documents::DocumentStore;
+use raia_app::services::service::Applications;
 use std::sync::Arc;
 
 /// At most this many argon2 computations at once per process: a login rush queues here
@@ -26,14 +30,36 @@ pub fn identity(db: &Db) -> Identity {
     }
 }
 
-/// The registry's seed people always; the demo citizen in development.
-pub async fn seed(config: &Config, identity: &Identity) -> Result<(), String> {
+/// The service catalogue, checked: the configured file, or the one shipped with Raia.
+pub fn catalogue(config: &Config) -> Result<Catalogue, String> {
+    let text = match &config.catalogue_file {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("CATALOGUE_FILE {}: {e}", path.display()))?,
+        None => catalogue_file::BUILT_IN.to_string(),
+    };
+    catalogue_file::parse(&text).map_err(|e| e.to_string())
+}
+
+pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Catalogue) -> Applications {
+    Applications {
+        db: db.clone(),
+        clock: identity.clock.clone(),
+        notifier: identity.notifier.clone(),
+        catalogue: Arc::new(catalogue),
+        documents: DocumentStore::new(&config.upload_dir),
+        public_base_url: config.public_base_url.clone(),
+    }
+}
+
+/// The registry's seed people always; the demo citizen and staff in development.
+pub async fn seed(config: &Config, identity: &Identity, catalogue: &Catalogue) -> Result<(), String> {
     let added = seed::registry_people(identity).await.map_err(|e| format!("registry seed: {e}"))?;
     if added > 0 {
         tracing::info!(added, "registry people seeded");
     }
     if config.env == AppEnv::Dev {
         seed::demo_citizen(identity).await.map_err(|e| format!("demo account: {e}"))?;
+        let agencies: Vec<String> = catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
+        seed::demo_staff(identity, &agencies).await.map_err(|e| format!("demo staff: {e}"))?;
     }
     Ok(())
 }

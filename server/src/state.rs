@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use raia_app::db::Db;
 use raia_app::identity::service::Identity;
 use raia_app::identity::web::SessionCookie;
+use raia_app::services::service::Applications;
 use std::sync::Arc;
 
 /// What every request handler can reach. Holds no per-citizen state: sessions, counters
@@ -16,5 +17,6 @@ pub struct AppState {
     pub db: Db,
     pub assets: Arc<BuildAssets>,
     pub identity: Identity,
+    pub applications: Applications,
     pub session_cookie: SessionCookie,
 }

@@ -32,9 +32,11 @@ impl TestServer {
         let leptos_options = LeptosOptions::builder().output_name("raia").site_root("target/site-test-none").site_addr(addr).build();
         let assets = Arc::new(BuildAssets::from_hashes(&leptos_options, Some("js: j1\nwasm: w1\ncss: c1")));
         let identity = startup::identity(&test_db.db);
-        startup::seed(&config, &identity).await.expect("seed");
+        let catalogue = startup::catalogue(&config).expect("the shipped catalogue is valid");
+        startup::seed(&config, &identity, &catalogue).await.expect("seed");
+        let applications = startup::applications(&config, &test_db.db, &identity, catalogue);
         let session_cookie = SessionCookie::new(config.cookie_secure);
-        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, session_cookie };
+        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, applications, session_cookie };
         let app = router(state);
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();

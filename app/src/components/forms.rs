@@ -42,6 +42,24 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::TooManyCodes { minutes } => t_string!(i18n, problems.too_many_codes).to_string().replace("{minutes}", &minutes.to_string()),
         Problem::ChooseChannel => t_string!(i18n, problems.choose_channel).to_string(),
         Problem::FlowExpired => t_string!(i18n, problems.flow_expired).to_string(),
+        Problem::TextTooShort { min } => t_string!(i18n, problems.text_too_short).to_string().replace("{min}", &min.to_string()),
+        Problem::TextTooLong { max } => t_string!(i18n, problems.text_too_long).to_string().replace("{max}", &max.to_string()),
+        Problem::NotANumber => t_string!(i18n, problems.not_a_number).to_string(),
+        Problem::NumberOutOfRange { min, max } => {
+            t_string!(i18n, problems.number_out_of_range).to_string().replace("{min}", &min.to_string()).replace("{max}", &max.to_string())
+        }
+        Problem::InvalidDate => t_string!(i18n, problems.invalid_date).to_string(),
+        Problem::DateMustBePast => t_string!(i18n, problems.date_must_be_past).to_string(),
+        Problem::DateMustBeFuture => t_string!(i18n, problems.date_must_be_future).to_string(),
+        Problem::InvalidChoice => t_string!(i18n, problems.invalid_choice).to_string(),
+        Problem::FileRequired => t_string!(i18n, problems.file_required).to_string(),
+        Problem::FileTooLarge => t_string!(i18n, problems.file_too_large).to_string(),
+        Problem::FileWrongType => t_string!(i18n, problems.file_wrong_type).to_string(),
+        Problem::MustAccept => t_string!(i18n, problems.must_accept).to_string(),
+        Problem::AlreadyMoved => t_string!(i18n, problems.already_moved).to_string(),
+        Problem::NotAllowedNow => t_string!(i18n, problems.not_allowed_now).to_string(),
+        Problem::ReasonRequired => t_string!(i18n, problems.reason_required).to_string(),
+        Problem::AccountDisabled => t_string!(i18n, problems.account_disabled).to_string(),
     }
 }
 
@@ -51,6 +69,9 @@ fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::TooManyRequests { retry_after_seconds } => {
             Some(t_string!(i18n, problems.too_many_requests).to_string().replace("{seconds}", &retry_after_seconds.to_string()))
         }
+        AppError::NotLoggedIn => Some(t_string!(i18n, problems.not_logged_in).to_string()),
+        AppError::NotFound => Some(t_string!(i18n, problems.not_found).to_string()),
+        AppError::Forbidden => Some(t_string!(i18n, problems.forbidden).to_string()),
         _ => Some(t_string!(i18n, problems.internal).to_string()),
     }
 }
@@ -87,7 +108,7 @@ impl FormProblems {
         self.error.get().map(|e| e.problems()).unwrap_or_default()
     }
 
-    pub fn for_field(&self, field: &'static str) -> Option<Problem> {
+    pub fn for_field(&self, field: &str) -> Option<Problem> {
         self.all().into_iter().find(|p| p.field == field).map(|p| p.problem)
     }
 
@@ -139,13 +160,13 @@ pub fn ErrorSummary(problems: FormProblems) -> impl IntoView {
 }
 
 /// The ids a field's input points to with `aria-describedby`: its hint and its error.
-fn described_by(problems: FormProblems, name: &'static str, has_hint: bool) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+pub fn described_by(problems: FormProblems, name: String, has_hint: bool) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
     move || {
         let mut ids = Vec::new();
         if has_hint {
             ids.push(format!("{name}-hint"));
         }
-        if problems.for_field(name).is_some() {
+        if problems.for_field(&name).is_some() {
             ids.push(format!("{name}-error"));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
@@ -154,12 +175,14 @@ fn described_by(problems: FormProblems, name: &'static str, has_hint: bool) -> i
 
 /// A field's hint and, after a failed submit, its error message.
 #[component]
-fn HintAndError(problems: FormProblems, name: &'static str, hint: Option<String>) -> impl IntoView {
+pub fn HintAndError(problems: FormProblems, #[prop(into)] name: String, hint: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
     view! {
-        {hint.map(|hint| view! { <p class="hint" id=format!("{name}-hint")>{hint}</p> })}
-        {move || problems.for_field(name).map(|p| view! {
-            <p class="error-message" id=format!("{name}-error")>
+        {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+        {move || problems.for_field(&name).map(|p| view! {
+            <p class="error-message" id=error_id.clone()>
                 <span class="visually-hidden">{t!(i18n, forms.error_prefix)}</span>
                 {problem_text(i18n, &p)}
             </p>
@@ -183,7 +206,7 @@ pub fn Field(
     #[prop(optional)] spellcheck_off: bool,
 ) -> impl IntoView {
     let problem = move || problems.for_field(name);
-    let described_by = described_by(problems, name, hint.is_some());
+    let described_by = described_by(problems, name.to_string(), hint.is_some());
     view! {
         <div class="form-group" class:form-group--error=move || problem().is_some()>
             <label class="label" for=name>{label}</label>
@@ -247,7 +270,7 @@ pub fn SubmitButton(label: String, pending: Signal<bool>) -> impl IntoView {
 #[component]
 pub fn Radios(problems: FormProblems, name: &'static str, legend: String, options: Vec<(&'static str, String)>, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
     let problem = move || problems.for_field(name);
-    let described_by = described_by(problems, name, hint.is_some());
+    let described_by = described_by(problems, name.to_string(), hint.is_some());
     view! {
         <div class="form-group" class:form-group--error=move || problem().is_some()>
             <fieldset class="fieldset" aria-describedby=described_by>

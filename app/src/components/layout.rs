@@ -2,7 +2,7 @@
 
 use crate::components::icons::RaiaMark;
 use crate::i18n::{t, t_string, use_i18n, Locale};
-use crate::identity::api::{signed_in_name, LogOut};
+use crate::identity::api::{signed_in, LogOut};
 use crate::language::switch_href;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -25,7 +25,7 @@ fn SiteHeader() -> impl IntoView {
     let location = use_location();
     // Who is logged in, asked again after each navigation (logging in and out navigate).
     // Blocking, so the first HTML already shows the right links.
-    let signed_in = Resource::new_blocking(move || location.pathname.get(), |_| signed_in_name());
+    let signed_in = Resource::new_blocking(move || location.pathname.get(), |_| signed_in());
     let log_out = ServerAction::<LogOut>::new();
     // Close the phone menu once the citizen has picked a page.
     Effect::new(move |_| {
@@ -69,7 +69,9 @@ fn SiteHeader() -> impl IntoView {
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             match signed_in.await {
-                                Ok(Some(_)) => view! {
+                                Ok(Some(who)) => view! {
+                                    {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
+                                    {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
                                     <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
                                     <li>
                                         <ActionForm action=log_out>

@@ -1,6 +1,6 @@
-//! Pieces of the page shared by every route.
-
+pub mod answer_field;
 pub mod forms;
 pub mod icons;
 pub mod layout;
 pub mod page_title;
+pub mod status;

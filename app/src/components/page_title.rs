@@ -3,7 +3,7 @@ use leptos_meta::{Meta, Title};
 
 /// The browser tab title ("Page – Raia") and the page description for search results.
 #[component]
-pub fn PageTitle(title: &'static str, #[prop(optional)] description: Option<&'static str>) -> impl IntoView {
+pub fn PageTitle(#[prop(into)] title: String, #[prop(optional)] description: Option<&'static str>) -> impl IntoView {
     view! {
         <Title text=format!("{title} – Raia") />
         {description.map(|content| view! { <Meta name="description" content=content /> })}

@@ -20,9 +20,30 @@ pub struct Account {
     pub role: String,
     pub failed_password_attempts: i64,
     pub locked_until: Option<i64>,
+    /// The agency an officer works for; none for citizens and admins.
+    pub agency: Option<String>,
+    pub disabled: bool,
 }
 
-const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until";
+impl Account {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+
+    pub fn is_officer(&self) -> bool {
+        self.role == ROLE_OFFICER && self.agency.is_some()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == ROLE_ADMIN
+    }
+}
+
+pub const ROLE_CITIZEN: &str = "citizen";
+pub const ROLE_OFFICER: &str = "officer";
+pub const ROLE_ADMIN: &str = "admin";
+
+const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until, agency, disabled";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Account {
     Account {
@@ -37,6 +58,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Account {
         role: row.get("role"),
         failed_password_attempts: row.get("failed_password_attempts"),
         locked_until: row.get("locked_until"),
+        agency: row.get("agency"),
+        disabled: row.get::<i64, _>("disabled") != 0,
     }
 }
 

@@ -115,11 +115,19 @@ pub async fn current_citizen(return_to: String) -> Result<Option<CitizenSummary>
     Ok(summary.map(|s| CitizenSummary { full_name: s.full_name, masked_id_number: s.masked_id_number }))
 }
 
-/// The logged-in citizen's first name for the header, or nothing (never a redirect).
+/// Who is logged in, as the header needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visitor {
+    pub first_name: String,
+    /// `citizen`, `officer` or `admin`.
+    pub role: String,
+}
+
+/// The logged-in person for the header, or nothing (never a redirect).
 #[server(endpoint = "session")]
-pub async fn signed_in_name() -> Result<Option<String>, AppError> {
+pub async fn signed_in() -> Result<Option<Visitor>, AppError> {
     let account = identity()?.current_account(session_token().as_deref()).await.map_err(with_status)?;
-    Ok(account.map(|a| a.first_name))
+    Ok(account.map(|a| Visitor { first_name: a.first_name, role: a.role }))
 }
 
 #[server(endpoint = "logout")]

@@ -42,3 +42,53 @@ pub async fn demo_citizen(identity: &Identity) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The password of every demo staff account (development only; in the README).
+pub const DEMO_STAFF_PASSWORD: &str = "Raia staff demo 2026";
+pub const DEMO_ADMIN_ID_NUMBER: &str = "30000000";
+
+/// Officers' names for the demo, one per agency in catalogue order.
+const DEMO_OFFICERS: [(&str, &str); 8] = [
+    ("Amina", "Hassan"),
+    ("Brian", "Otieno"),
+    ("Faith", "Chebet"),
+    ("Daniel", "Mwangi"),
+    ("Grace", "Njeri"),
+    ("Hussein", "Abdi"),
+    ("Esther", "Wambui"),
+    ("Kevin", "Kiprono"),
+];
+
+/// One officer per agency and one admin, unless they exist. Each officer's ID number is
+/// 3000000N (N from 1, in catalogue order), email `<agency>.officer@raia.example`.
+pub async fn demo_staff(identity: &Identity, agencies: &[String]) -> Result<(), AppError> {
+    use crate::identity::staff::{self, NewStaff};
+    let mut staff = vec![NewStaff {
+        id_number: DEMO_ADMIN_ID_NUMBER.into(),
+        first_name: "Rehema".into(),
+        surname: "Achieng".into(),
+        email: "admin@raia.example".into(),
+        phone: "+254700000100".into(),
+        role: "admin".into(),
+        agency: String::new(),
+    }];
+    for (index, agency) in agencies.iter().enumerate() {
+        let (first, last) = DEMO_OFFICERS[index % DEMO_OFFICERS.len()];
+        staff.push(NewStaff {
+            id_number: format!("3000000{}", index + 1),
+            first_name: first.into(),
+            surname: last.into(),
+            email: format!("{agency}.officer@raia.example"),
+            phone: format!("+2547000001{:02}", index + 1),
+            role: "officer".into(),
+            agency: agency.clone(),
+        });
+    }
+    for member in staff {
+        if accounts::id_number_taken(identity.db.pool(), &member.id_number).await? {
+            continue;
+        }
+        staff::create_from_shell(identity, agencies, &member, Some(DEMO_STAFF_PASSWORD)).await?;
+    }
+    Ok(())
+}

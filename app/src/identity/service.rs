@@ -246,6 +246,9 @@ impl Identity {
         if let Some(until) = account.locked_until.filter(|until| *until > now) {
             return Err(AppError::field("", Problem::Locked { minutes: ((until - now) + 59) / 60 }));
         }
+        if account.disabled && !matches!(verified, Verified::No) {
+            return Err(AppError::field("", Problem::AccountDisabled));
+        }
         // Read before the write transaction: loading a session may touch it, which on SQLite
         // would wait for the write lock this transaction holds.
         let old_session = self.session(token).await?;
@@ -344,7 +347,9 @@ impl Identity {
     /// The logged-in account, if this token belongs to one.
     pub async fn current_account(&self, token: Option<&str>) -> Result<Option<Account>, AppError> {
         let Some(session) = self.session(token).await?.filter(|s| s.stage == Stage::Authenticated) else { return Ok(None) };
-        Ok(accounts::find_by_id(self.db.pool(), session.account_id.unwrap_or_default()).await?)
+        let account = accounts::find_by_id(self.db.pool(), session.account_id.unwrap_or_default()).await?;
+        // A disabled account's sessions end at once, whatever their age.
+        Ok(account.filter(|a| !a.disabled))
     }
 
     pub async fn account_summary(&self, token: Option<&str>) -> Result<Option<AccountSummary>, AppError> {

@@ -43,15 +43,19 @@ fn cookie_settings() -> SessionCookie {
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<Parts>()?;
-    let name = cookie_settings().name;
-    parts
-        .headers
+    token_from_headers(&parts.headers, &cookie_settings())
+}
+
+/// The session token in a request's cookies (for handlers outside Leptos).
+pub fn token_from_headers(headers: &http::HeaderMap, cookie: &SessionCookie) -> Option<String> {
+    let name = &cookie.name;
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
+        .find(|(key, _)| key == name)
         .map(|(_, value)| value.to_string())
 }
 
@@ -105,6 +109,7 @@ pub fn with_status(error: AppError) -> AppError {
         }
         AppError::NotLoggedIn => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     // A plain form post is redirected back to its page, with the error in the URL.

@@ -9,3 +9,8 @@ pub mod offline;
 pub mod one_time_code;
 pub mod register;
 pub mod too_many;
+pub mod admin;
+pub mod applications;
+pub mod apply;
+pub mod officer;
+pub mod services;

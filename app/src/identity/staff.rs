@@ -1,0 +1,179 @@
+//! Staff accounts: officers (of one agency) and admins. Admins create and disable them in
+//! the portal; `raia-server create-staff` does the same from a shell for the first admin.
+//! A new staff member chooses a password through "Forgot your password?", so no password
+//! ever travels by SMS or email.
+
+use crate::errors::{AppError, FieldProblem, Problem};
+use crate::identity::accounts::{self, Account, NewAccount, ROLE_ADMIN, ROLE_OFFICER};
+use crate::identity::contact::{Email, IdNumber, Identifier, PhoneNumber};
+use crate::identity::notifier::{Channel, Message};
+use crate::identity::service::Identity;
+use crate::services::views::StaffMember;
+use sqlx::Row;
+
+/// What an admin types to create a staff account.
+#[derive(Clone, Debug, Default)]
+pub struct NewStaff {
+    pub id_number: String,
+    pub first_name: String,
+    pub surname: String,
+    pub email: String,
+    pub phone: String,
+    /// `officer` or `admin`.
+    pub role: String,
+    /// The agency's slug, for an officer.
+    pub agency: String,
+}
+
+/// A password hash nothing verifies against: the account can only be entered after a reset.
+const NO_PASSWORD_YET: &str = "!";
+
+fn require_admin(admin: Option<&Account>) -> Result<(), AppError> {
+    match admin {
+        Some(account) if account.is_admin() => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Creates a staff account. `admin` is the admin doing it (`None` only from the server's
+/// own shell command); `password` is set only from that command.
+pub async fn create(identity: &Identity, admin: &Account, agencies: &[String], new: &NewStaff, password: Option<&str>) -> Result<i64, AppError> {
+    require_admin(Some(admin))?;
+    create_unchecked(identity, agencies, new, password).await
+}
+
+/// The shell command's way in: whoever runs the server binary already holds its secrets.
+pub async fn create_from_shell(identity: &Identity, agencies: &[String], new: &NewStaff, password: Option<&str>) -> Result<i64, AppError> {
+    create_unchecked(identity, agencies, new, password).await
+}
+
+async fn create_unchecked(identity: &Identity, agencies: &[String], new: &NewStaff, password: Option<&str>) -> Result<i64, AppError> {
+    let mut problems = Vec::new();
+    let id = IdNumber::parse(&new.id_number);
+    if id.is_none() {
+        problems.push(FieldProblem::new("id_number", Problem::InvalidIdNumber));
+    }
+    if new.first_name.trim().is_empty() {
+        problems.push(FieldProblem::new("first_name", Problem::Required));
+    }
+    if new.surname.trim().is_empty() {
+        problems.push(FieldProblem::new("surname", Problem::Required));
+    }
+    let email = Email::parse(&new.email);
+    if email.is_none() {
+        problems.push(FieldProblem::new("email", Problem::InvalidEmail));
+    }
+    let phone = PhoneNumber::parse(&new.phone);
+    if phone.is_none() {
+        problems.push(FieldProblem::new("phone", Problem::InvalidPhone));
+    }
+    let role = match new.role.as_str() {
+        ROLE_OFFICER | ROLE_ADMIN => new.role.as_str(),
+        _ => {
+            problems.push(FieldProblem::new("role", Problem::InvalidChoice));
+            ""
+        }
+    };
+    let agency = new.agency.trim();
+    if role == ROLE_OFFICER && !agencies.iter().any(|a| a == agency) {
+        problems.push(FieldProblem::new("agency", Problem::InvalidChoice));
+    }
+    if let (Some(id), Some(email), Some(phone)) = (&id, &email, &phone) {
+        if accounts::id_number_taken(identity.db.pool(), id.as_str()).await? {
+            problems.push(FieldProblem::new("id_number", Problem::AlreadyRegistered));
+        }
+        if accounts::find_by_identifier(identity.db.pool(), &Identifier::Email(email.clone())).await?.is_some() {
+            problems.push(FieldProblem::new("email", Problem::EmailTaken));
+        }
+        if accounts::find_by_identifier(identity.db.pool(), &Identifier::Phone(phone.clone())).await?.is_some() {
+            problems.push(FieldProblem::new("phone", Problem::PhoneTaken));
+        }
+    }
+    let (Some(id), Some(email), Some(phone), true) = (id, email, phone, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    let hash = match password {
+        Some(password) => identity.hasher.hash(password).await.map_err(|_| AppError::Internal)?,
+        None => NO_PASSWORD_YET.to_string(),
+    };
+    let now = identity.clock.now();
+    let mut tx = identity.db.begin_write().await?;
+    let account = NewAccount {
+        id_number: id.as_str(),
+        account_type: "citizen",
+        first_name: new.first_name.trim(),
+        surname: new.surname.trim(),
+        email: email.as_str(),
+        phone: phone.as_str(),
+        password_hash: &hash,
+        role,
+    };
+    let Ok(account_id) = accounts::insert(&mut tx, &account, now).await else {
+        return Err(AppError::field("", Problem::AlreadyRegistered));
+    };
+    let agency = (role == ROLE_OFFICER).then_some(agency);
+    sqlx::query("UPDATE accounts SET agency = $1 WHERE id = $2").bind(agency).bind(account_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    if password.is_none() {
+        let body = format!(
+            "Raia: a staff account was opened for you, {}. Choose your password with \"Forgot your password?\" on the login page, using this phone number.",
+            new.first_name.trim()
+        );
+        identity.notifier.send(Message { channel: Channel::Sms, to: phone.as_str().to_string(), subject: None, body, created_at: now }).await?;
+    }
+    Ok(account_id)
+}
+
+/// Disables (or enables again) a staff account. Disabling ends its sessions at once.
+pub async fn set_disabled(identity: &Identity, admin: &Account, account_id: i64, disabled: bool) -> Result<(), AppError> {
+    require_admin(Some(admin))?;
+    if account_id == admin.id {
+        // An admin cannot lock themselves out.
+        return Err(AppError::field("", Problem::NotAllowedNow));
+    }
+    set_disabled_unchecked(identity, account_id, disabled).await
+}
+
+pub async fn set_disabled_unchecked(identity: &Identity, account_id: i64, disabled: bool) -> Result<(), AppError> {
+    let mut tx = identity.db.begin_write().await?;
+    let changed = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2 AND role IN ('officer', 'admin')")
+        .bind(i64::from(disabled))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every staff account, officers by agency.
+pub async fn list(identity: &Identity, admin: &Account) -> Result<Vec<StaffMember>, AppError> {
+    require_admin(Some(admin))?;
+    let rows = sqlx::query("SELECT id, first_name, surname, email, role, agency, disabled FROM accounts WHERE role IN ('officer', 'admin') ORDER BY role, agency, surname")
+        .fetch_all(identity.db.pool())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| StaffMember {
+            id: row.get("id"),
+            full_name: format!("{} {}", row.get::<String, _>("first_name"), row.get::<String, _>("surname")),
+            email: row.get("email"),
+            role: row.get("role"),
+            agency: row.get("agency"),
+            disabled: row.get::<i64, _>("disabled") != 0,
+        })
+        .collect())
+}
+
+/// The staff member with this ID number, for the shell command.
+pub async fn find_by_id_number(identity: &Identity, id_number: &str) -> Result<Option<Account>, AppError> {
+    let Some(id) = IdNumber::parse(id_number) else { return Ok(None) };
+    let account = accounts::find_by_identifier(identity.db.pool(), &Identifier::IdNumber(id)).await?;
+    Ok(account.filter(|a| a.role == ROLE_OFFICER || a.role == ROLE_ADMIN))
+}

@@ -1,0 +1,211 @@
+//! `/applications` (the citizen's applications, with status filters) and
+//! `/applications/<reference>` (status, what to do next, answers, documents, timeline).
+
+use crate::components::answer_field::answer_text;
+use crate::components::forms::{ErrorSummary, FormProblems, SubmitButton};
+use crate::components::page_title::PageTitle;
+use crate::components::status::{next_step_text, format_time, StatusBadge, Timeline};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::services::api::{my_application, my_applications, WithdrawApplication};
+use crate::services::catalogue::{format_kes, FieldKind};
+use crate::services::status::{Action, Status, Tone};
+use crate::services::views::{ApplicationDetails, ApplicationSummary};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The status groups citizens filter by.
+fn in_group(status: Status, group: &str) -> bool {
+    match group {
+        "action" => matches!(status, Status::ActionRequired | Status::AwaitingPayment | Status::Draft | Status::ReadyForCollection),
+        "progress" => status.tone() == Tone::Pending,
+        "done" => matches!(status.tone(), Tone::Done) || matches!(status, Status::Rejected | Status::Withdrawn),
+        _ => true,
+    }
+}
+
+/// A list of applications with badges and what to do next (also on the dashboard).
+#[component]
+pub fn ApplicationList(items: Vec<ApplicationSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <ul class="application-list">
+            {items.into_iter().map(|item| {
+                let next = next_step_text(i18n, item.status, item.amount_due_cents);
+                let href = item.href();
+                view! {
+                    <li class="application-list__item">
+                        <div class="application-list__main">
+                            <h3 class="application-list__title"><a href=href.clone()>{item.service_name.get(locale)}</a></h3>
+                            <p class="application-list__meta">
+                                <span class="mono">{item.reference.clone().unwrap_or_else(|| t_string!(i18n, status.draft).to_string())}</span>
+                                " · " {format_time(item.updated_at, locale)}
+                            </p>
+                        </div>
+                        <div class="application-list__status">
+                            <StatusBadge status=item.status />
+                            {next.map(|text| view! { <a class="application-list__next" href=href>{text}</a> })}
+                        </div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let group = move || query.read().get("show").unwrap_or_default();
+    let items = Resource::new_blocking(|| (), |_| my_applications("/applications".to_string()));
+    let filters = [("", "all"), ("action", "action"), ("progress", "progress"), ("done", "done")];
+    view! {
+        <PageTitle title=t_string!(i18n, applications.title) />
+        <h1>{t!(i18n, applications.title)}</h1>
+        <nav class="filters" aria-label=t_string!(i18n, applications.filter_label)>
+            <ul>
+                {filters.into_iter().map(|(value, key)| {
+                    let label = match key {
+                        "action" => t_string!(i18n, applications.show_action),
+                        "progress" => t_string!(i18n, applications.show_progress),
+                        "done" => t_string!(i18n, applications.show_done),
+                        _ => t_string!(i18n, applications.show_all),
+                    };
+                    let href = if value.is_empty() { "/applications".to_string() } else { format!("/applications?show={value}") };
+                    view! { <li><a href=href aria-current=move || (group() == value).then_some("page")>{label}</a></li> }
+                }).collect_view()}
+            </ul>
+        </nav>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(all) = items.await else { return ().into_any() };
+                let shown: Vec<_> = all.into_iter().filter(|a| in_group(a.status, &group())).collect();
+                if shown.is_empty() {
+                    view! { <p>{t!(i18n, dashboard.no_applications)}</p><p><a class="button button--primary" href="/services">{t!(i18n, home.all_services)}</a></p> }.into_any()
+                } else {
+                    view! { <ApplicationList items=shown /> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let reference = move || params.read().get("reference").unwrap_or_default();
+    let details = Resource::new_blocking(reference, my_application);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(app) => view! {
+                        {query.read_untracked().get("submitted").map(|_| view! {
+                            <div class="banner banner--success" role="status">
+                                <h2 class="banner__title">{t!(i18n, applications.submitted_title)}</h2>
+                                <p>{t!(i18n, applications.your_reference)} " " <strong class="mono">{app.reference.clone()}</strong></p>
+                            </div>
+                        })}
+                        <ApplicationView app=app.clone() citizen=true />
+                        <CitizenActions app />
+                    }.into_any(),
+                    Err(crate::errors::AppError::NotLoggedIn) => ().into_any(),
+                    Err(_) => view! {
+                        <PageTitle title=t_string!(i18n, not_found.title) />
+                        <h1>{t!(i18n, not_found.title)}</h1>
+                        <p><a href="/applications">{t!(i18n, applications.title)}</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the citizen can do now: pay, correct, withdraw.
+#[component]
+fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let withdraw = ServerAction::<WithdrawApplication>::new();
+    let problems = FormProblems::new(withdraw);
+    let can_withdraw = app.actions.contains(&Action::Withdraw);
+    view! {
+        <ErrorSummary problems />
+        {(app.status == Status::ActionRequired).then(|| view! {
+            <p><a class="button button--primary" href=format!("/applications/{}/edit", app.reference)>{t!(i18n, status.next_correct)}</a></p>
+        })}
+        {can_withdraw.then(|| view! {
+            <details class="details">
+                <summary>{t!(i18n, applications.withdraw_title)}</summary>
+                <p>{t!(i18n, applications.withdraw_body)}</p>
+                <ActionForm action=withdraw>
+                    <input type="hidden" name="reference" value=app.reference.clone() />
+                    <input type="hidden" name="version" value=app.version.to_string() />
+                    <SubmitButton label=t_string!(i18n, applications.withdraw).to_string() pending=withdraw.pending().into() />
+                </ActionForm>
+            </details>
+        })}
+    }
+}
+
+/// An application's page body, for the citizen and for officers.
+#[component]
+pub fn ApplicationView(app: ApplicationDetails, citizen: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let service = app.service.clone();
+    let name = service.name.get(locale);
+    let next = if citizen { next_step_text(i18n, app.status, app.amount_due_cents).filter(|_| app.status != Status::ActionRequired) } else { None };
+    let centre = app.collection_centre.as_ref().and_then(|slug| app.centres.iter().find(|c| &c.slug == slug)).map(|c| format!("{}, {}", c.name, c.town));
+    view! {
+        <PageTitle title=format!("{} {}", app.reference, name) />
+        <p class="caption mono">{app.reference.clone()}</p>
+        <h1>{name}</h1>
+        <div class="status-panel">
+            <p class="status-panel__label">{t!(i18n, applications.status)}</p>
+            <p class="status-panel__badge"><StatusBadge status=app.status /></p>
+            {next.map(|text| view! { <p class="status-panel__next">{text}</p> })}
+            {(app.status == Status::AwaitingPayment).then(|| view! {
+                <p class="status-panel__amount">{t!(i18n, applications.amount_due)} " " <strong>{format_kes(app.amount_due_cents)}</strong></p>
+            })}
+            {app.officer_note.clone().filter(|_| matches!(app.status, Status::ActionRequired | Status::Rejected)).map(|note| view! {
+                <div class="status-panel__note"><p class="status-panel__label">{t!(i18n, applications.officer_note)}</p><p>{note}</p></div>
+            })}
+            {centre.filter(|_| app.status == Status::ReadyForCollection).map(|centre| view! {
+                <p>{t!(i18n, applications.collect_at)} " " <strong>{centre}</strong></p>
+            })}
+        </div>
+        <div class="two-columns">
+            <section aria-labelledby="answers-title">
+                <h2 id="answers-title">{t!(i18n, applications.answers)}</h2>
+                {(!citizen).then(|| view! { <p><strong>{t!(i18n, officer.applicant)}</strong> " " {app.applicant_name.clone()}</p> })}
+                <dl class="summary-list">
+                    {service.fields().filter(|f| f.kind != FieldKind::File).map(|field| {
+                        let value = app.answers.get(&field.name).map(|v| answer_text(field, v, locale, &app.centres, &service.fees)).unwrap_or_default();
+                        view! {
+                            <div class="summary-list__row">
+                                <dt class="summary-list__key">{field.label.get(locale)}</dt>
+                                <dd class="summary-list__value">{value}</dd>
+                            </div>
+                        }
+                    }).collect_view()}
+                </dl>
+                {(!app.documents.is_empty()).then(|| view! {
+                    <h2>{t!(i18n, applications.documents)}</h2>
+                    <ul class="list">
+                        {app.documents.iter().map(|doc| {
+                            let label = service.fields().find(|f| f.name == doc.field).map(|f| f.label.get(locale)).unwrap_or_default();
+                            view! { <li>{label} ": " <a href=doc.href() target="_blank" rel="noopener">{doc.file_name.clone()}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                })}
+            </section>
+            <section aria-labelledby="timeline-title">
+                <h2 id="timeline-title">{t!(i18n, applications.timeline)}</h2>
+                <Timeline entries=app.timeline.clone() />
+            </section>
+        </div>
+    }
+}

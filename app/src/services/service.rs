@@ -1,0 +1,557 @@
+//! Applying for services and moving applications, as plain Rust: the citizen fills in a
+//! draft, submits, corrects, withdraws; an officer of the service's agency claims and
+//! decides. Every method is given the logged-in account and checks what it may do:
+//! another citizen's application, or another agency's, is "not found".
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::errors::{AppError, Problem};
+use crate::identity::accounts::Account;
+use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::services::answers::{self, Context};
+use crate::services::catalogue::{format_kes, Catalogue, FieldKind, Service};
+use crate::services::documents::{self, DocumentStore};
+use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
+use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
+use crate::services::views::{ApplicationDetails, ApplicationSummary, DocumentInfo, FormState, NotificationView, Queue, QueueItem};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Applications {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    pub catalogue: Arc<Catalogue>,
+    pub documents: DocumentStore,
+    /// For links in SMS messages.
+    pub public_base_url: String,
+}
+
+/// Which application a form edits: the citizen's draft of a service, or a submitted one sent back for correction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormTarget {
+    Draft { service: String },
+    Correction { reference: String },
+}
+
+impl FormTarget {
+    /// From the form's hidden fields: a reference when correcting, else the service.
+    pub fn from_fields(service: &str, reference: &str) -> FormTarget {
+        if reference.trim().is_empty() {
+            FormTarget::Draft { service: service.trim().to_string() }
+        } else {
+            FormTarget::Correction { reference: reference.trim().to_string() }
+        }
+    }
+}
+
+/// A document as the browser downloads it.
+pub struct DocumentDownload {
+    pub content_type: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+fn moved() -> AppError {
+    AppError::field("", Problem::AlreadyMoved)
+}
+
+fn year_of(unix_seconds: i64) -> i64 {
+    // Days to civil year, through the date helper: exact, no date crate for one number.
+    let days = unix_seconds.div_euclid(86_400);
+    let mut year = 1970 + days / 366;
+    while answers::days_from_civil(year + 1, 1, 1) <= days {
+        year += 1;
+    }
+    year
+}
+
+pub fn format_reference(prefix: &str, year: i64, number: i64) -> String {
+    format!("{prefix}-{year}-{number:06}")
+}
+
+impl Applications {
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { catalogue: &self.catalogue, today: self.now().div_euclid(86_400) }
+    }
+
+    fn service(&self, slug: &str) -> Result<&Service, AppError> {
+        self.catalogue.service(slug).ok_or(AppError::NotFound)
+    }
+
+    /// The application a form edits, if it exists and is the citizen's.
+    async fn target_row(&self, citizen: &Account, target: &FormTarget) -> Result<Option<ApplicationRow>, AppError> {
+        match target {
+            FormTarget::Draft { service } => {
+                self.service(service)?;
+                Ok(store::find_draft(self.db.pool(), citizen.id, service).await?)
+            }
+            FormTarget::Correction { reference } => {
+                let row = store::find_by_reference(self.db.pool(), reference).await?;
+                match row.filter(|r| r.account_id == citizen.id) {
+                    Some(row) => Ok(Some(row)),
+                    None => Err(AppError::NotFound),
+                }
+            }
+        }
+    }
+
+    /// The application to write to: the existing one, or a new draft.
+    async fn target_row_or_new_draft(&self, citizen: &Account, target: &FormTarget) -> Result<ApplicationRow, AppError> {
+        if let Some(row) = self.target_row(citizen, target).await? {
+            return Ok(row);
+        }
+        let FormTarget::Draft { service } = target else { return Err(AppError::NotFound) };
+        let agency = self.service(service)?.agency.clone();
+        let mut tx = self.db.begin_write().await?;
+        store::insert_draft(&mut tx, citizen.id, service, &agency, self.now()).await?;
+        tx.commit().await?;
+        // Made now, or a moment ago by the citizen's other tab: either way it is there.
+        store::find_draft(self.db.pool(), citizen.id, service).await?.ok_or(AppError::Internal)
+    }
+
+    fn editable(row: &ApplicationRow) -> Result<(), AppError> {
+        if row.status.is_editable() { Ok(()) } else { Err(AppError::field("", Problem::NotAllowedNow)) }
+    }
+
+    async fn document_fields(&self, row: Option<&ApplicationRow>) -> Result<(Vec<DocumentInfo>, HashSet<String>), AppError> {
+        let documents = match row {
+            Some(row) => store::documents(self.db.pool(), row.id).await?,
+            None => Vec::new(),
+        };
+        let fields = documents.iter().map(|d| d.field.clone()).collect();
+        Ok((documents, fields))
+    }
+
+    // ------------------------------------------------------------ the citizen's form
+
+    /// The form as it stands: saved answers, uploaded documents, and where to continue.
+    pub async fn form(&self, citizen: &Account, target: &FormTarget) -> Result<FormState, AppError> {
+        let row = self.target_row(citizen, target).await?;
+        if let Some(row) = &row {
+            Self::editable(row).map_err(|_| AppError::NotFound)?;
+        }
+        let service = match (&row, target) {
+            (Some(row), _) => self.service(&row.service_slug)?,
+            (None, FormTarget::Draft { service }) => self.service(service)?,
+            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
+        };
+        let (documents, document_fields) = self.document_fields(row.as_ref()).await?;
+        let answers = row.as_ref().map(|r| r.answers.clone()).unwrap_or_default();
+        let first_incomplete_step = answers::first_incomplete_step(service, &answers, &document_fields, &self.context()).map(|s| s as u32);
+        Ok(FormState {
+            service: service.clone(),
+            centres: self.catalogue.centres.clone(),
+            reference: row.as_ref().and_then(|r| r.reference.clone()),
+            status: row.as_ref().map(|r| r.status).unwrap_or(Status::Draft),
+            amount_due_cents: answers::chosen_fee_cents(service, &answers),
+            answers,
+            documents,
+            declaration_accepted: row.as_ref().is_some_and(|r| r.declaration_accepted),
+            officer_note: row.as_ref().and_then(|r| r.officer_note.clone()),
+            first_incomplete_step,
+        })
+    }
+
+    /// Saves one step's answers once they all pass; a problem per field otherwise (nothing saved).
+    pub async fn save_step(&self, citizen: &Account, target: &FormTarget, step: usize, submitted: &HashMap<String, String>) -> Result<(), AppError> {
+        let existing = self.target_row(citizen, target).await?;
+        let service_slug = match (&existing, target) {
+            (Some(row), _) => row.service_slug.clone(),
+            (None, FormTarget::Draft { service }) => service.clone(),
+            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
+        };
+        let service = self.service(&service_slug)?;
+        let (_, document_fields) = self.document_fields(existing.as_ref()).await?;
+        let cleaned = answers::check_step(service, step, submitted, &document_fields, &self.context()).map_err(AppError::Invalid)?;
+
+        let row = self.target_row_or_new_draft(citizen, target).await?;
+        Self::editable(&row)?;
+        let mut answers = row.answers.clone();
+        for field in &service.steps[step].fields {
+            answers.remove(&field.name);
+        }
+        answers.extend(cleaned);
+        let amount = answers::chosen_fee_cents(service, &answers);
+        let mut tx = self.db.begin_write().await?;
+        if !store::save_answers(&mut tx, &row, &answers, amount, self.now()).await? {
+            return Err(moved());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores an uploaded file for a file field of the form.
+    pub async fn attach_document(&self, citizen: &Account, target: &FormTarget, field: &str, file_name: &str, bytes: &[u8]) -> Result<(), AppError> {
+        let existing = self.target_row(citizen, target).await?;
+        let service_slug = match (&existing, target) {
+            (Some(row), _) => row.service_slug.clone(),
+            (None, FormTarget::Draft { service }) => service.clone(),
+            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
+        };
+        let service = self.service(&service_slug)?;
+        if !service.fields().any(|f| f.name == field && f.kind == FieldKind::File) {
+            return Err(AppError::NotFound);
+        }
+        let content_type = documents::check_upload(bytes).map_err(|problem| AppError::field(field, problem))?;
+        let row = self.target_row_or_new_draft(citizen, target).await?;
+        Self::editable(&row)?;
+        let sha256 = self.documents.put(bytes).await.map_err(|error| {
+            tracing::error!(%error, "storing a document failed");
+            AppError::Internal
+        })?;
+        let document = NewDocument { field, sha256: &sha256, content_type, size_bytes: bytes.len() as i64, file_name: &documents::clean_file_name(file_name) };
+        let mut tx = self.db.begin_write().await?;
+        if !store::replace_document(&mut tx, &row, &document, self.now()).await? {
+            return Err(moved());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn accept_declaration(&self, citizen: &Account, target: &FormTarget, accepted: bool) -> Result<(), AppError> {
+        if !accepted {
+            return Err(AppError::field("declaration", Problem::MustAccept));
+        }
+        let row = self.target_row(citizen, target).await?.ok_or(AppError::field("", Problem::FlowExpired))?;
+        Self::editable(&row)?;
+        let mut tx = self.db.begin_write().await?;
+        if !store::accept_declaration(&mut tx, &row, self.now()).await? {
+            return Err(moved());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Submits a draft (it gets its reference) or resubmits a correction. Returns the reference.
+    pub async fn submit(&self, citizen: &Account, target: &FormTarget) -> Result<String, AppError> {
+        let row = self.target_row(citizen, target).await?.ok_or(AppError::field("", Problem::FlowExpired))?;
+        let service = self.service(&row.service_slug)?;
+        let (_, document_fields) = self.document_fields(Some(&row)).await?;
+        if let Some(step) = answers::first_incomplete_step(service, &row.answers, &document_fields, &self.context()) {
+            let submitted: HashMap<String, String> = row.answers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let problems = answers::check_step(service, step, &submitted, &document_fields, &self.context()).err().unwrap_or_default();
+            return Err(AppError::Invalid(problems));
+        }
+        if !row.declaration_accepted {
+            return Err(AppError::field("declaration", Problem::MustAccept));
+        }
+        let action = if row.status == Status::Draft { Action::Submit } else { Action::Resubmit };
+        let reference = self.apply_move(&row, service, action, Actor::Citizen, None, MoveDetails::default()).await?;
+        Ok(reference)
+    }
+
+    /// Withdraws an application before an officer starts on it.
+    pub async fn withdraw(&self, citizen: &Account, reference: &str, seen_version: i64) -> Result<(), AppError> {
+        let row = self.citizens_application(citizen, reference).await?;
+        if row.version != seen_version {
+            return Err(moved());
+        }
+        let service = self.service(&row.service_slug)?;
+        self.apply_move(&row, service, Action::Withdraw, Actor::Citizen, None, MoveDetails::default()).await?;
+        Ok(())
+    }
+
+    async fn citizens_application(&self, citizen: &Account, reference: &str) -> Result<ApplicationRow, AppError> {
+        let row = store::find_by_reference(self.db.pool(), reference.trim()).await?;
+        row.filter(|r| r.account_id == citizen.id).ok_or(AppError::NotFound)
+    }
+
+    // ------------------------------------------------------------ reading
+
+    pub async fn my_applications(&self, citizen: &Account) -> Result<Vec<ApplicationSummary>, AppError> {
+        let rows = store::list_for_account(self.db.pool(), citizen.id).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let service = self.catalogue.service(&row.service_slug)?;
+                Some(ApplicationSummary {
+                    reference: row.reference,
+                    service_slug: row.service_slug,
+                    service_name: service.name.clone(),
+                    status: row.status,
+                    amount_due_cents: row.amount_due_cents,
+                    updated_at: row.updated_at,
+                })
+            })
+            .collect())
+    }
+
+    pub async fn my_application(&self, citizen: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
+        let row = self.citizens_application(citizen, reference).await?;
+        let service = self.service(&row.service_slug)?;
+        let actions = [Action::Withdraw, Action::Resubmit]
+            .into_iter()
+            .filter(|a| next_status(row.status, *a, service.payment, service.collection).is_some())
+            .collect();
+        self.details(row, None, actions).await
+    }
+
+    async fn details(&self, row: ApplicationRow, viewer: Option<&Account>, actions: Vec<Action>) -> Result<ApplicationDetails, AppError> {
+        let service = self.service(&row.service_slug)?.clone();
+        let documents = store::documents(self.db.pool(), row.id).await?;
+        let timeline = store::timeline(self.db.pool(), row.id).await?;
+        let applicant_name = store::full_name(self.db.pool(), row.account_id).await?;
+        let claimed_by_name = match row.claimed_by {
+            Some(id) => Some(store::full_name(self.db.pool(), id).await?),
+            None => None,
+        };
+        Ok(ApplicationDetails {
+            reference: row.reference.clone().unwrap_or_default(),
+            service,
+            centres: self.catalogue.centres.clone(),
+            applicant_name,
+            status: row.status,
+            version: row.version,
+            answers: row.answers,
+            documents,
+            amount_due_cents: row.amount_due_cents,
+            officer_note: row.officer_note,
+            collection_centre: row.collection_centre,
+            claimed_by_name,
+            claimed_by_viewer: viewer.is_some_and(|v| row.claimed_by == Some(v.id)),
+            submitted_at: row.submitted_at,
+            timeline,
+            actions,
+        })
+    }
+
+    pub async fn notifications(&self, citizen: &Account, limit: i64) -> Result<Vec<NotificationView>, AppError> {
+        let rows = store::notifications(self.db.pool(), citizen.id, limit).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|n| {
+                Some(NotificationView {
+                    service_name: self.catalogue.service(&n.service_slug)?.name.clone(),
+                    reference: n.reference,
+                    action: n.action,
+                    to_status: n.to_status,
+                    amount_due_cents: n.amount_due_cents,
+                    note: n.note,
+                    at: n.at,
+                })
+            })
+            .collect())
+    }
+
+    /// A document, for its applicant or an officer of the agency (once submitted).
+    pub async fn document(&self, viewer: &Account, document_id: i64) -> Result<DocumentDownload, AppError> {
+        let stored = store::find_document(self.db.pool(), document_id).await?.ok_or(AppError::NotFound)?;
+        let row = store::find_by_id(self.db.pool(), stored.application_id).await?.ok_or(AppError::NotFound)?;
+        let applicant = row.account_id == viewer.id;
+        let agency_officer = viewer.is_officer() && viewer.agency.as_deref() == Some(row.agency.as_str()) && row.status != Status::Draft;
+        if !applicant && !agency_officer {
+            return Err(AppError::NotFound);
+        }
+        let bytes = self.documents.get(&stored.sha256).await.map_err(|error| {
+            tracing::error!(%error, document_id, "a stored document is missing");
+            AppError::Internal
+        })?;
+        Ok(DocumentDownload { content_type: stored.info.content_type, file_name: stored.info.file_name, bytes })
+    }
+
+    // ------------------------------------------------------------ officers
+
+    fn officers_agency(officer: &Account) -> Result<&str, AppError> {
+        match (&officer.agency, officer.is_officer()) {
+            (Some(agency), true) => Ok(agency),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    pub async fn queue(&self, officer: &Account, service: &str, status: &str) -> Result<Queue, AppError> {
+        let agency = Self::officers_agency(officer)?;
+        let status = Status::parse(status).map(Status::as_str).unwrap_or("");
+        let service = self.catalogue.service(service).filter(|s| s.agency == agency).map(|s| s.slug.as_str()).unwrap_or("");
+        let rows = store::queue(self.db.pool(), agency, service, status).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Some(service) = self.catalogue.service(&row.service_slug) else { continue };
+            let claimed_by_name = match row.claimed_by {
+                Some(id) => Some(store::full_name(self.db.pool(), id).await?),
+                None => None,
+            };
+            items.push(QueueItem {
+                reference: row.reference.clone().unwrap_or_default(),
+                service_name: service.name.clone(),
+                applicant_name: store::full_name(self.db.pool(), row.account_id).await?,
+                status: row.status,
+                submitted_at: row.submitted_at,
+                claimed_by_name,
+            });
+        }
+        Ok(Queue {
+            agency_name: self.catalogue.agency(agency).map(|a| a.name.clone()).unwrap_or_default(),
+            services: self.catalogue.services.iter().filter(|s| s.agency == agency).map(|s| (s.slug.clone(), s.name.clone())).collect(),
+            items,
+        })
+    }
+
+    async fn agency_application(&self, officer: &Account, reference: &str) -> Result<ApplicationRow, AppError> {
+        let agency = Self::officers_agency(officer)?;
+        let row = store::find_by_reference(self.db.pool(), reference.trim()).await?;
+        row.filter(|r| r.agency == agency && r.status != Status::Draft).ok_or(AppError::NotFound)
+    }
+
+    pub async fn officer_view(&self, officer: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
+        let row = self.agency_application(officer, reference).await?;
+        let service = self.service(&row.service_slug)?;
+        let actions = officer_actions(row.status, service.payment, service.collection)
+            .into_iter()
+            // Deciding is for the officer who claimed the application.
+            .filter(|a| !needs_claim(*a) || row.claimed_by == Some(officer.id))
+            .collect();
+        self.details(row, Some(officer), actions).await
+    }
+
+    /// An officer's move: claim, approve, reject (with a reason), request action (with a note),
+    /// ready for collection (at a centre), complete.
+    pub async fn officer_move(&self, officer: &Account, reference: &str, seen_version: i64, action: &str, note: &str, centre: &str) -> Result<(), AppError> {
+        let row = self.agency_application(officer, reference).await?;
+        let Some(action) = Action::parse(action).filter(|a| a.actor() == Actor::Officer) else {
+            return Err(AppError::field("", Problem::NotAllowedNow));
+        };
+        if row.version != seen_version {
+            return Err(moved());
+        }
+        if needs_claim(action) && row.claimed_by != Some(officer.id) {
+            return Err(moved());
+        }
+        let note = note.trim();
+        if matches!(action, Action::Reject | Action::RequestAction) && note.is_empty() {
+            return Err(AppError::field("note", Problem::ReasonRequired));
+        }
+        if note.chars().count() > 1000 {
+            return Err(AppError::field("note", Problem::TextTooLong { max: 1000 }));
+        }
+        let centre = if action == Action::MarkReady {
+            let chosen = if centre.trim().is_empty() { row.collection_centre.clone().or_else(|| self.chosen_centre(&row)) } else { Some(centre.trim().to_string()) };
+            match chosen.and_then(|slug| self.catalogue.centre(&slug).map(|c| c.slug.clone())) {
+                Some(slug) => Some(slug),
+                None => return Err(AppError::field("centre", Problem::InvalidChoice)),
+            }
+        } else {
+            None
+        };
+        let service = self.service(&row.service_slug)?;
+        let details = MoveDetails { note: (!note.is_empty()).then_some(note), centre: centre.as_deref(), claim: action == Action::Claim };
+        self.apply_move(&row, service, action, Actor::Officer, Some(officer), details).await?;
+        Ok(())
+    }
+
+    /// The collection centre the citizen chose in the form, if the form asked.
+    fn chosen_centre(&self, row: &ApplicationRow) -> Option<String> {
+        let service = self.catalogue.service(&row.service_slug)?;
+        let field = service.fields().find(|f| f.kind == FieldKind::Centre)?;
+        row.answers.get(&field.name).cloned()
+    }
+
+    // ------------------------------------------------------------ the one place applications move
+
+    async fn apply_move(&self, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
+        let to = next_status(row.status, action, service.payment, service.collection).ok_or(AppError::field("", Problem::NotAllowedNow))?;
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let new_reference = match &row.reference {
+            Some(_) => None,
+            None => {
+                let year = year_of(now);
+                let number = store::next_reference_number(&mut tx, &service.reference_prefix, year).await?;
+                Some(format_reference(&service.reference_prefix, year, number))
+            }
+        };
+        // The note stays on the application while it explains the status (a correction asked for, a refusal).
+        let officer_note = match action {
+            Action::RequestAction | Action::Reject => details.note,
+            Action::Resubmit => None,
+            _ => row.officer_note.as_deref(),
+        };
+        let change = Move {
+            to,
+            reference: new_reference.as_deref(),
+            claimed_by: officer.filter(|_| details.claim).map(|o| o.id),
+            officer_note,
+            collection_centre: details.centre,
+            // A corrected application keeps its place in the queue.
+            submitted: action == Action::Submit,
+        };
+        if !store::move_status(&mut tx, row, &change, now).await? {
+            return Err(moved());
+        }
+        let officer_name = officer.map(Account::full_name);
+        let event = NewEvent {
+            application_id: row.id,
+            actor,
+            actor_name: officer_name.as_deref(),
+            action,
+            from: row.status,
+            to,
+            note: details.note.or(details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| c.name.as_str())),
+        };
+        let event_id = store::insert_event(&mut tx, &event, now).await?;
+        store::notify(&mut tx, row.account_id, event_id, now).await?;
+        tx.commit().await?;
+
+        let reference = new_reference.or(row.reference.clone()).unwrap_or_default();
+        self.send_sms(row, service, &reference, action, to, details, now).await;
+        Ok(reference)
+    }
+
+    /// Tells the citizen by SMS. After the commit: a failed message never undoes a move.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_sms(&self, row: &ApplicationRow, service: &Service, reference: &str, action: Action, to: Status, details: MoveDetails<'_>, now: i64) {
+        let Ok(Some(citizen)) = crate::identity::accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
+        let link = format!("{}/applications/{reference}", self.public_base_url.trim_end_matches('/'));
+        let amount = format_kes(row.amount_due_cents);
+        let name = &service.name.en;
+        let body = match (action, to) {
+            (Action::Submit, Status::AwaitingPayment) => format!("Raia: we received your {name} application {reference}. Pay {amount} to send it for review: {link}"),
+            (Action::Submit, _) => format!("Raia: we received your {name} application {reference}. We will tell you when it moves: {link}"),
+            (Action::Resubmit, _) => format!("Raia: we received your corrected application {reference}. An officer will look at it again."),
+            (Action::Withdraw, _) => format!("Raia: you withdrew application {reference}."),
+            (Action::Claim, _) => format!("Raia: your application {reference} is now being reviewed."),
+            (Action::Approve, Status::AwaitingPayment) => format!("Raia: your application {reference} was approved. Pay {amount} at {link}"),
+            (Action::Approve, _) => format!("Raia: your application {reference} was approved. {link}"),
+            (Action::Reject, _) => format!("Raia: your application {reference} was not approved. Reason: {}. {link}", details.note.unwrap_or("")),
+            (Action::RequestAction, _) => format!("Raia: your application {reference} needs a correction: {}. Correct it at {link}", details.note.unwrap_or("")),
+            (Action::MarkReady, _) => {
+                let centre = details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| format!("{}, {}", c.name, c.town)).unwrap_or_default();
+                format!("Raia: your {name} ({reference}) is ready for collection at {centre}. Bring your original ID.")
+            }
+            (Action::Complete, _) => format!("Raia: your application {reference} is complete. Thank you."),
+            (Action::PaymentReceived, _) => format!("Raia: we received {amount} for application {reference}. {link}"),
+        };
+        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: now };
+        if let Err(error) = self.notifier.send(message).await {
+            tracing::error!(%error, reference, "status SMS not queued");
+        }
+    }
+}
+
+/// Moves that only the officer holding the claim may make.
+fn needs_claim(action: Action) -> bool {
+    matches!(action, Action::Approve | Action::Reject | Action::RequestAction)
+}
+
+#[derive(Clone, Copy, Default)]
+struct MoveDetails<'a> {
+    note: Option<&'a str>,
+    centre: Option<&'a str>,
+    claim: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn references_read_like_ecitizen() {
+        assert_eq!(super::format_reference("PSP", 2026, 123), "PSP-2026-000123");
+        assert_eq!(super::year_of(1_795_000_000), 2026);
+        assert_eq!(super::year_of(1_767_225_599), 2025);
+        assert_eq!(super::year_of(1_767_225_600), 2026);
+    }
+}

@@ -1,0 +1,147 @@
+//! What the pages receive about applications: plain data, the same on server and browser.
+
+use crate::services::catalogue::{Centre, Service, Text};
+use crate::services::status::{Action, Actor, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A form's answers by field name.
+pub type Answers = BTreeMap<String, String>;
+
+/// One row of "My applications" (drafts included).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSummary {
+    pub reference: Option<String>,
+    pub service_slug: String,
+    pub service_name: Text,
+    pub status: Status,
+    pub amount_due_cents: i64,
+    pub updated_at: i64,
+}
+
+impl ApplicationSummary {
+    /// Where the citizen continues: the form for a draft, the application page otherwise.
+    pub fn href(&self) -> String {
+        match &self.reference {
+            Some(reference) => format!("/applications/{reference}"),
+            None => format!("/services/{}/apply", self.service_slug),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    pub actor: Actor,
+    /// The officer's name for officer moves; none for the citizen and the system.
+    pub actor_name: Option<String>,
+    pub action: Action,
+    pub to_status: Status,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub id: i64,
+    pub field: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl DocumentInfo {
+    pub fn href(&self) -> String {
+        format!("/documents/{}", self.id)
+    }
+}
+
+/// An application as its page shows it, to the citizen or to an officer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetails {
+    pub reference: String,
+    pub service: Service,
+    pub centres: Vec<Centre>,
+    pub applicant_name: String,
+    pub status: Status,
+    pub version: i64,
+    pub answers: Answers,
+    pub documents: Vec<DocumentInfo>,
+    pub amount_due_cents: i64,
+    pub officer_note: Option<String>,
+    pub collection_centre: Option<String>,
+    pub claimed_by_name: Option<String>,
+    /// For officers: the viewer holds the claim.
+    pub claimed_by_viewer: bool,
+    pub submitted_at: Option<i64>,
+    pub timeline: Vec<TimelineEntry>,
+    /// What the viewer may do now.
+    pub actions: Vec<Action>,
+}
+
+/// The form of an application the citizen is filling in or correcting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormState {
+    pub service: Service,
+    pub centres: Vec<Centre>,
+    pub reference: Option<String>,
+    pub status: Status,
+    pub answers: Answers,
+    pub documents: Vec<DocumentInfo>,
+    pub declaration_accepted: bool,
+    pub officer_note: Option<String>,
+    /// The first step (0-based) still to complete; `None` when every step passes.
+    pub first_incomplete_step: Option<u32>,
+    pub amount_due_cents: i64,
+}
+
+impl FormState {
+    /// The address of this form's pages ("step" is a query parameter).
+    pub fn base_href(&self) -> String {
+        match &self.reference {
+            Some(reference) => format!("/applications/{reference}/edit"),
+            None => format!("/services/{}/apply", self.service.slug),
+        }
+    }
+}
+
+/// A status change the citizen is told about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub reference: String,
+    pub service_name: Text,
+    pub action: Action,
+    pub to_status: Status,
+    pub amount_due_cents: i64,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+/// A row of an officer's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub reference: String,
+    pub service_name: Text,
+    pub applicant_name: String,
+    pub status: Status,
+    pub submitted_at: Option<i64>,
+    pub claimed_by_name: Option<String>,
+}
+
+/// An officer's queue with what its filters can choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub agency_name: Text,
+    pub services: Vec<(String, Text)>,
+    pub items: Vec<QueueItem>,
+}
+
+/// A staff account as the admin page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub role: String,
+    pub agency: Option<String>,
+    pub disabled: bool,
+}

@@ -1,0 +1,123 @@
+//! Uploading and viewing application documents: plain HTTP endpoints, because files
+//! travel as multipart forms (which also work without JavaScript) and come back as bytes.
+//! The rules (who may, which types, how big) live in `Applications`.
+
+use crate::state::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use raia_app::errors::{AppError, Problem};
+use raia_app::identity::web::token_from_headers;
+use raia_app::language::{encode_query_value, safe_return_path};
+use raia_app::services::documents::MAX_BYTES;
+use raia_app::services::service::FormTarget;
+
+/// The largest request body accepted: one file of at most 5 MB plus the form's fields. A
+/// larger upload is cut off here and answered with "too large".
+pub const MAX_REQUEST_BYTES: usize = MAX_BYTES + 64 * 1024;
+
+#[derive(Default)]
+struct UploadForm {
+    service: String,
+    reference: String,
+    field: String,
+    return_to: String,
+    file_name: String,
+    bytes: Vec<u8>,
+    too_large: bool,
+}
+
+async fn read_form(mut multipart: Multipart) -> UploadForm {
+    let mut form = UploadForm::default();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) => {
+                let name = part.name().unwrap_or("").to_string();
+                if name == "file" {
+                    form.file_name = part.file_name().unwrap_or("").to_string();
+                    match part.bytes().await {
+                        Ok(bytes) => form.bytes = bytes.to_vec(),
+                        Err(_) => form.too_large = true,
+                    }
+                    continue;
+                }
+                let value = part.text().await.unwrap_or_default();
+                match name.as_str() {
+                    "service" => form.service = value,
+                    "reference" => form.reference = value,
+                    "field" => form.field = value,
+                    "return_to" => form.return_to = value,
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            // The body limit cut the request short: the file was too big.
+            Err(_) => {
+                form.too_large = true;
+                break;
+            }
+        }
+    }
+    form
+}
+
+/// `POST /documents`: stores the file for a field of the citizen's form, then goes back to
+/// the form's page, with the problem in the address if there was one.
+pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let form = read_form(multipart).await;
+    let back = safe_return_path(Some(&form.return_to)).to_string();
+    let with_problem = |code: &str| {
+        let separator = if back.contains('?') { '&' } else { '?' };
+        Redirect::to(&format!("{back}{separator}field={}&upload_error={code}#{}", encode_query_value(&form.field), encode_query_value(&form.field))).into_response()
+    };
+    let token = token_from_headers(&headers, &state.session_cookie);
+    let account = match state.identity.current_account(token.as_deref()).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return Redirect::to(&format!("/login?next={}", encode_query_value(&back))).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if form.too_large {
+        return with_problem("too_large");
+    }
+    let target = FormTarget::from_fields(&form.service, &form.reference);
+    match state.applications.attach_document(&account, &target, &form.field, &form.file_name, &form.bytes).await {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err(AppError::Invalid(problems)) => match problems.first().map(|p| &p.problem) {
+            Some(Problem::FileTooLarge) => with_problem("too_large"),
+            Some(Problem::FileWrongType) => with_problem("wrong_type"),
+            Some(Problem::FileRequired) => with_problem("missing"),
+            _ => with_problem("not_allowed"),
+        },
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `GET /documents/<id>`: the file, for its applicant or an officer of the agency; 404 for anyone else.
+pub async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    let token = token_from_headers(&headers, &state.session_cookie);
+    let account = match state.identity.current_account(token.as_deref()).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match state.applications.document(&account, id).await {
+        Ok(document) => {
+            let mut response = document.bytes.into_response();
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&document.content_type) {
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+            if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", document.file_name)) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            // A document is data, never a page that runs scripts.
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            response
+        }
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
