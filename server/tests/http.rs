@@ -317,3 +317,99 @@ async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
     assert!(raw.contains("; Secure") && raw.contains("HttpOnly"), "{raw}");
     server.test_db.drop_database().await;
 }
+
+/// Logs in over HTTP (password, SMS code from the dev outbox); the logged-in cookie.
+async fn log_in(server: &TestServer, identifier: &str, password: &str, phone: &str) -> String {
+    let body = format!("identifier={identifier}&password={}", password.replace(' ', "+"));
+    let pending = session_cookie(&post_form(server, "/api/login/password", &body, None).await);
+    post_form(server, "/api/code/send", "purpose=login&channel=sms", Some(&pending)).await;
+    let outbox = server.get(&format!("/dev/outbox.json?to={}", phone.replace('+', "%2B"))).await.text().await.unwrap();
+    let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox).unwrap();
+    let text = messages[0]["body"].as_str().unwrap();
+    let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
+    session_cookie(&post_form(server, "/api/code/verify", &format!("purpose=login&code={code}"), Some(&pending)).await)
+}
+
+async fn upload(server: &TestServer, cookie: &str, file_name: &str, bytes: Vec<u8>, site: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("service", "passport")
+        .text("reference", "")
+        .text("field", "photo")
+        .text("return_to", "/services/passport/apply?step=4")
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+    server
+        .client
+        .post(format!("{}/documents", server.base))
+        .header("cookie", cookie)
+        .header("sec-fetch-site", site)
+        .multipart(form)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+#[tokio::test]
+async fn documents_are_checked_on_upload_and_shown_only_to_those_allowed() {
+    for test_db in TestDb::all().await {
+        let dir = std::env::temp_dir().join(format!("raia-http-uploads-{}", test_db.url.len()));
+        let server = TestServer::start_in(test_db, &[("UPLOAD_DIR", Box::leak(dir.display().to_string().into_boxed_str()))]).await;
+        let wanjiku = log_in(&server, "12345678", "Harambee demo 2026", "+254712345678").await;
+
+        let response = upload(&server, &wanjiku, "photo.png", PNG.to_vec(), "same-origin").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()["location"], "/services/passport/apply?step=4");
+        let response = upload(&server, &wanjiku, "photo.jpg", b"MZ\x90\0 a program".to_vec(), "same-origin").await;
+        assert_eq!(response.headers()["location"], "/services/passport/apply?step=4&field=photo&upload_error=wrong_type#photo");
+        let response = upload(&server, &wanjiku, "big.png", [PNG, &vec![0u8; 6 * 1024 * 1024]].concat(), "same-origin").await;
+        assert!(response.headers()["location"].to_str().unwrap().contains("upload_error=too_large"));
+        let response = upload(&server, &wanjiku, "photo.png", PNG.to_vec(), "cross-site").await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "another site cannot upload in the citizen's name");
+
+        let own = server.get_with("/documents/1", "cookie", &wanjiku).await;
+        assert_eq!(own.status(), StatusCode::OK);
+        assert_eq!(own.headers()["content-type"], "image/png");
+        assert!(own.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+        assert_eq!(own.bytes().await.unwrap().as_ref(), PNG);
+        assert_eq!(server.get("/documents/1").await.status(), StatusCode::NOT_FOUND, "not without a session");
+        let officer = log_in(&server, "30000003", "Raia staff demo 2026", "+254700000103").await;
+        assert_eq!(server.get_with("/documents/1", "cookie", &officer).await.status(), StatusCode::NOT_FOUND, "not for another agency");
+
+        // A citizen is refused the back office, page and server function alike.
+        let page = server.client.get(format!("{}/officer", server.base)).header("cookie", &wanjiku).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::FORBIDDEN);
+        assert!(page.text().await.unwrap().contains("You do not have access to this page"));
+        let api = post_form(&server, "/api/officer/queue", "service=&status=&return_to=%2Fofficer", Some(&wanjiku)).await;
+        assert_eq!(api.status(), StatusCode::FORBIDDEN);
+        // The officer reaches the queue.
+        let queue = server.client.get(format!("{}/officer", server.base)).header("cookie", &officer).send().await.unwrap();
+        assert_eq!(queue.status(), StatusCode::OK);
+        assert!(queue.text().await.unwrap().contains("National Transport and Safety Authority"));
+        let _ = std::fs::remove_dir_all(&dir);
+        server.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn the_catalogue_is_public_and_unknown_services_are_404() {
+    let server = TestServer::start().await;
+    let page = server.get("/services?q=licence").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Renew a driving licence") && !html.contains("Ordinary passport"), "search filters on the server");
+    assert_eq!(server.get("/services/moon-visa").await.status(), StatusCode::NOT_FOUND);
+    let apply = server.client.get(format!("{}/services/passport/apply", server.base)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(apply.status(), StatusCode::FOUND);
+    assert_eq!(apply.headers()["location"], "/login?next=/services/passport/apply");
+}
+
+#[test]
+fn a_broken_catalogue_file_stops_the_start_with_its_problems() {
+    let path = std::env::temp_dir().join(format!("raia-broken-catalogue-{}.toml", std::process::id()));
+    std::fs::write(&path, "[[services]]\nslug = \"x\"\n").unwrap();
+    let config = Config::from_lookup(|name| (name == "CATALOGUE_FILE").then(|| path.display().to_string())).unwrap();
+    let error = startup::catalogue(&config).unwrap_err();
+    assert!(error.contains("reference_prefix"), "{error}");
+    let _ = std::fs::remove_file(path);
+}

@@ -68,6 +68,7 @@ pub async fn login_destinations() -> Result<Option<Destinations>, AppError> {
 }
 
 /// Which flow a one-time code belongs to: `login` or `reset` (a hidden field of the form).
+#[cfg(feature = "ssr")]
 fn is_reset(purpose: &str) -> bool {
     purpose == "reset"
 }

@@ -109,8 +109,9 @@ pub fn ApplicationPage() -> impl IntoView {
                                 <p>{t!(i18n, applications.your_reference)} " " <strong class="mono">{app.reference.clone()}</strong></p>
                             </div>
                         })}
-                        <ApplicationView app=app.clone() citizen=true />
-                        <CitizenActions app />
+                        <ApplicationView app=app.clone() citizen=true>
+                            <CitizenActions app />
+                        </ApplicationView>
                     }.into_any(),
                     Err(crate::errors::AppError::NotLoggedIn) => ().into_any(),
                     Err(_) => view! {
@@ -152,7 +153,7 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
 
 /// An application's page body, for the citizen and for officers.
 #[component]
-pub fn ApplicationView(app: ApplicationDetails, citizen: bool) -> impl IntoView {
+pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let service = app.service.clone();
@@ -177,9 +178,10 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool) -> impl IntoView 
                 <p>{t!(i18n, applications.collect_at)} " " <strong>{centre}</strong></p>
             })}
         </div>
+        {children.map(|children| children())}
         <div class="two-columns">
             <section aria-labelledby="answers-title">
-                <h2 id="answers-title">{t!(i18n, applications.answers)}</h2>
+                <h2 id="answers-title">{if citizen { t_string!(i18n, applications.answers) } else { t_string!(i18n, officer.answers) }}</h2>
                 {(!citizen).then(|| view! { <p><strong>{t!(i18n, officer.applicant)}</strong> " " {app.applicant_name.clone()}</p> })}
                 <dl class="summary-list">
                     {service.fields().filter(|f| f.kind != FieldKind::File).map(|field| {

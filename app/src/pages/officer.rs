@@ -149,7 +149,6 @@ fn button_text(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, action: Acti
 #[component]
 fn OfficerActions(app: ApplicationDetails) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let action = ServerAction::<OfficerMove>::new();
     let problems = FormProblems::new(action);
     let chosen_centre = app.collection_centre.clone().or_else(|| {
@@ -200,7 +199,6 @@ fn OfficerActions(app: ApplicationDetails) -> impl IntoView {
                     </ActionForm>
                 }
             }).collect_view()}
-            <p class="hint">{t!(i18n, officer.version_hint)} " " {app.version} " · " {app.service.name.get(locale)}</p>
         </section>
     }
 }

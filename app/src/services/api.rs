@@ -91,6 +91,7 @@ pub async fn application_form(service: String, reference: String, return_to: Str
 }
 
 /// Where a form's page is: `/services/<slug>/apply` or `/applications/<reference>/edit`, at `step`.
+#[cfg(feature = "ssr")]
 fn form_href(service: &str, reference: &str, step: &str) -> String {
     let base = if reference.trim().is_empty() { format!("/services/{}/apply", service.trim()) } else { format!("/applications/{}/edit", reference.trim()) };
     format!("{base}?step={step}")
