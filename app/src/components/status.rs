@@ -93,19 +93,9 @@ const MONTHS_SW: [&str; 12] = ["Januari", "Februari", "Machi", "Aprili", "Mei", 
 
 /// A moment in East Africa Time (UTC+3 all year): "22 November 2026, 14:05".
 pub fn format_time(unix_seconds: i64, locale: Locale) -> String {
-    let local = unix_seconds + 3 * 3600;
-    let days = local.div_euclid(86_400);
+    let local = unix_seconds + crate::calendar::EAT_OFFSET_SECONDS;
+    let (year, month, day) = crate::calendar::civil_from_days(local.div_euclid(86_400));
     let seconds = local.rem_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     let months = if locale == Locale::sw { MONTHS_SW } else { MONTHS_EN };
     format!("{day} {} {year}, {:02}:{:02}", months[(month - 1) as usize], seconds / 3600, (seconds % 3600) / 60)
 }

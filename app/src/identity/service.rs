@@ -42,16 +42,7 @@ pub struct CodeDestinations {
 }
 
 fn current_year(now: i64) -> i64 {
-    // Days since 1970 to a civil year (Howard Hinnant's algorithm), to avoid a date crate for one number.
-    let days = now.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
+    crate::calendar::year_of(now)
 }
 
 fn invalid(problems: Vec<FieldProblem>) -> AppError {
@@ -487,16 +478,5 @@ impl Identity {
             .send(Message { channel: Channel::Email, to: account.email.clone(), subject: Some("Your Raia password was changed".into()), body, created_at: now })
             .await?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn years_from_unix_time() {
-        assert_eq!(super::current_year(0), 1970);
-        assert_eq!(super::current_year(1_795_000_000), 2026); // 2026-11-18
-        assert_eq!(super::current_year(1_767_225_600), 2026); // 2026-01-01 00:00 UTC
-        assert_eq!(super::current_year(1_767_225_599), 2025);
     }
 }

@@ -10,6 +10,7 @@ use crate::services::api::{my_application, my_applications, WithdrawApplication}
 use crate::services::catalogue::{format_kes, FieldKind};
 use crate::services::status::{Action, Status, Tone};
 use crate::services::views::{ApplicationDetails, ApplicationSummary};
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -114,11 +115,7 @@ pub fn ApplicationPage() -> impl IntoView {
                         </ApplicationView>
                     }.into_any(),
                     Err(crate::errors::AppError::NotLoggedIn) => ().into_any(),
-                    Err(_) => view! {
-                        <PageTitle title=t_string!(i18n, not_found.title) />
-                        <h1>{t!(i18n, not_found.title)}</h1>
-                        <p><a href="/applications">{t!(i18n, applications.title)}</a></p>
-                    }.into_any(),
+                    Err(_) => view! { <NotFoundPage /> }.into_any(),
                 }
             })}
         </Suspense>

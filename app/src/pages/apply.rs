@@ -10,6 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{application_form, AcceptDeclaration, SaveStep, SubmitApplication};
 use crate::services::catalogue::{format_kes, FieldKind, FormField, PaymentDue};
 use crate::services::views::FormState;
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
@@ -87,11 +88,7 @@ fn ApplicationForm(service: Signal<String>, reference: Signal<String>) -> impl I
                         }.into_any()
                     }
                     Err(crate::errors::AppError::NotLoggedIn) => ().into_any(),
-                    Err(_) => view! {
-                        <PageTitle title=t_string!(i18n, not_found.title) />
-                        <h1>{t!(i18n, not_found.title)}</h1>
-                        <p><a href="/applications">{t!(i18n, applications.title)}</a></p>
-                    }.into_any(),
+                    Err(_) => view! { <NotFoundPage /> }.into_any(),
                 }
             })}
         </Suspense>

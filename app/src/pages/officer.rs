@@ -11,6 +11,7 @@ use crate::pages::applications::ApplicationView;
 use crate::services::api::{officer_application, officer_queue, OfficerMove};
 use crate::services::status::{Action, ALL_STATUSES, Status};
 use crate::services::views::ApplicationDetails;
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -124,10 +125,7 @@ pub fn OfficerApplicationPage() -> impl IntoView {
                     }.into_any(),
                     Err(AppError::NotLoggedIn) => ().into_any(),
                     Err(AppError::Forbidden) => view! { <NoAccess /> }.into_any(),
-                    Err(_) => view! {
-                        <PageTitle title=t_string!(i18n, not_found.title) />
-                        <h1>{t!(i18n, not_found.title)}</h1>
-                    }.into_any(),
+                    Err(_) => view! { <NotFoundPage /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -6,6 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{search_services, service_details};
 use crate::services::catalogue::{format_kes, PaymentDue};
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -95,7 +96,7 @@ pub fn ServicePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(found) = details.await else {
-                    return view! { <PageTitle title=t_string!(i18n, not_found.title) /><h1>{t!(i18n, not_found.title)}</h1><p><a href="/services">{t!(i18n, home.all_services)}</a></p> }.into_any();
+                    return view! { <NotFoundPage /> }.into_any();
                 };
                 let locale = i18n.get_locale_untracked();
                 let service = found.service;

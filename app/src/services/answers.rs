@@ -2,6 +2,7 @@
 //! same rules the form shows, applied on the server. Answers are kept cleaned (a phone
 //! number in E.164, a date as YYYY-MM-DD).
 
+pub use crate::calendar::days_from_civil;
 use crate::errors::{FieldProblem, Problem};
 use crate::identity::contact::{Email, IdNumber, PhoneNumber};
 use crate::services::catalogue::{Catalogue, DateRule, FieldKind, FormField, Service};
@@ -13,17 +14,6 @@ pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
     /// Days since 1970-01-01 (UTC).
     pub today: i64,
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// `YYYY-MM-DD` (what `<input type="date">` sends) to days since 1970, if it is a real date.

@@ -57,16 +57,6 @@ fn moved() -> AppError {
     AppError::field("", Problem::AlreadyMoved)
 }
 
-fn year_of(unix_seconds: i64) -> i64 {
-    // Days to civil year, through the date helper: exact, no date crate for one number.
-    let days = unix_seconds.div_euclid(86_400);
-    let mut year = 1970 + days / 366;
-    while answers::days_from_civil(year + 1, 1, 1) <= days {
-        year += 1;
-    }
-    year
-}
-
 pub fn format_reference(prefix: &str, year: i64, number: i64) -> String {
     format!("{prefix}-{year}-{number:06}")
 }
@@ -101,6 +91,17 @@ impl Applications {
         }
     }
 
+    /// The application a form edits (if it exists yet) and its service.
+    async fn target_and_service(&self, citizen: &Account, target: &FormTarget) -> Result<(Option<ApplicationRow>, &Service), AppError> {
+        let existing = self.target_row(citizen, target).await?;
+        let slug = match (&existing, target) {
+            (Some(row), _) => row.service_slug.clone(),
+            (None, FormTarget::Draft { service }) => service.clone(),
+            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
+        };
+        Ok((existing, self.service(&slug)?))
+    }
+
     /// The application to write to: the existing one, or a new draft.
     async fn target_row_or_new_draft(&self, citizen: &Account, target: &FormTarget) -> Result<ApplicationRow, AppError> {
         if let Some(row) = self.target_row(citizen, target).await? {
@@ -132,15 +133,10 @@ impl Applications {
 
     /// The form as it stands: saved answers, uploaded documents, and where to continue.
     pub async fn form(&self, citizen: &Account, target: &FormTarget) -> Result<FormState, AppError> {
-        let row = self.target_row(citizen, target).await?;
+        let (row, service) = self.target_and_service(citizen, target).await?;
         if let Some(row) = &row {
             Self::editable(row).map_err(|_| AppError::NotFound)?;
         }
-        let service = match (&row, target) {
-            (Some(row), _) => self.service(&row.service_slug)?,
-            (None, FormTarget::Draft { service }) => self.service(service)?,
-            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
-        };
         let (documents, document_fields) = self.document_fields(row.as_ref()).await?;
         let answers = row.as_ref().map(|r| r.answers.clone()).unwrap_or_default();
         let first_incomplete_step = answers::first_incomplete_step(service, &answers, &document_fields, &self.context()).map(|s| s as u32);
@@ -160,13 +156,7 @@ impl Applications {
 
     /// Saves one step's answers once they all pass; a problem per field otherwise (nothing saved).
     pub async fn save_step(&self, citizen: &Account, target: &FormTarget, step: usize, submitted: &HashMap<String, String>) -> Result<(), AppError> {
-        let existing = self.target_row(citizen, target).await?;
-        let service_slug = match (&existing, target) {
-            (Some(row), _) => row.service_slug.clone(),
-            (None, FormTarget::Draft { service }) => service.clone(),
-            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
-        };
-        let service = self.service(&service_slug)?;
+        let (existing, service) = self.target_and_service(citizen, target).await?;
         let (_, document_fields) = self.document_fields(existing.as_ref()).await?;
         let cleaned = answers::check_step(service, step, submitted, &document_fields, &self.context()).map_err(AppError::Invalid)?;
 
@@ -188,13 +178,7 @@ impl Applications {
 
     /// Stores an uploaded file for a file field of the form.
     pub async fn attach_document(&self, citizen: &Account, target: &FormTarget, field: &str, file_name: &str, bytes: &[u8]) -> Result<(), AppError> {
-        let existing = self.target_row(citizen, target).await?;
-        let service_slug = match (&existing, target) {
-            (Some(row), _) => row.service_slug.clone(),
-            (None, FormTarget::Draft { service }) => service.clone(),
-            (None, FormTarget::Correction { .. }) => return Err(AppError::NotFound),
-        };
-        let service = self.service(&service_slug)?;
+        let (_, service) = self.target_and_service(citizen, target).await?;
         if !service.fields().any(|f| f.name == field && f.kind == FieldKind::File) {
             return Err(AppError::NotFound);
         }
@@ -460,7 +444,7 @@ impl Applications {
         let new_reference = match &row.reference {
             Some(_) => None,
             None => {
-                let year = year_of(now);
+                let year = crate::calendar::year_of(now);
                 let number = store::next_reference_number(&mut tx, &service.reference_prefix, year).await?;
                 Some(format_reference(&service.reference_prefix, year, number))
             }
@@ -550,8 +534,5 @@ mod tests {
     #[test]
     fn references_read_like_ecitizen() {
         assert_eq!(super::format_reference("PSP", 2026, 123), "PSP-2026-000123");
-        assert_eq!(super::year_of(1_795_000_000), 2026);
-        assert_eq!(super::year_of(1_767_225_599), 2025);
-        assert_eq!(super::year_of(1_767_225_600), 2026);
     }
 }
