@@ -56,6 +56,10 @@ pub enum Problem {
     NotAllowedNow,
     ReasonRequired,
     AccountDisabled,
+    AlreadyPaid,
+    InvalidCardNumber,
+    InvalidCardExpiry,
+    InvalidCardCode,
 }
 
 /// A problem with one field of a form; `field` is the input's `name` (empty for the form as a whole).

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod identity;
 pub mod language;
 pub mod pages;
+pub mod payments;
 pub mod services;
 pub mod shell;
 

@@ -11,6 +11,8 @@ use crate::pages::applications::{ApplicationPage, MyApplicationsPage};
 use crate::pages::apply::{ApplyPage, CorrectPage};
 use crate::pages::officer::{OfficerApplicationPage, OfficerQueuePage};
 use crate::pages::services::{CataloguePage, ServicePage};
+use crate::pages::pay::PayPageView;
+use crate::pages::receipts::{PaymentsPage, ReceiptPage, VerifyPage};
 use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage, offline::OfflinePage};
 use leptos::prelude::*;
@@ -81,6 +83,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/officer") view=OfficerQueuePage ssr=SsrMode::Async />
                         <Route path=path!("/officer/applications/:reference") view=OfficerApplicationPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />
+                        <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
+                        <Route path=path!("/receipts/:number") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

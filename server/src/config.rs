@@ -26,7 +26,32 @@ pub struct Config {
     pub upload_dir: std::path::PathBuf,
     /// A catalogue file to use instead of the shipped one (`CATALOGUE_FILE`).
     pub catalogue_file: Option<std::path::PathBuf>,
+    pub payments: PaymentsConfig,
 }
+
+/// Daraja, the card gateway and the reconciliation worker.
+#[derive(Clone, Debug)]
+pub struct PaymentsConfig {
+    pub mpesa_base_url: String,
+    pub mpesa_consumer_key: String,
+    pub mpesa_consumer_secret: String,
+    pub mpesa_shortcode: String,
+    pub mpesa_passkey: String,
+    /// Part of the callback URLs Daraja posts to: only Daraja (and we) know it.
+    pub callback_secret: String,
+    pub paybill_number: String,
+    pub card_gateway_url: String,
+    /// The dev simulator's delay before it answers (`MPESA_SIM_DELAY_SECONDS`).
+    pub simulator_delay_seconds: u64,
+    /// A push with no answer after this long is given up.
+    pub pending_timeout_seconds: i64,
+    pub reconcile_every_seconds: u64,
+}
+
+/// Safaricom's public sandbox values: fine for the simulator, refused in prod.
+pub const SANDBOX_SHORTCODE: &str = "174379";
+pub const SANDBOX_PASSKEY: &str = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
+pub const DEV_CALLBACK_SECRET: &str = "dev-callback-secret-not-for-production";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/raia.db";
 pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
@@ -107,7 +132,37 @@ impl Config {
             }
         };
 
+        let number = |name: &str, default: i64, problems: &mut Vec<String>| match get(name) {
+            None => default,
+            Some(text) => text.parse().ok().filter(|n: &i64| *n >= 0).unwrap_or_else(|| {
+                problems.push(format!("{name} `{text}` must be a whole number of seconds"));
+                default
+            }),
+        };
+        let payments = PaymentsConfig {
+            mpesa_base_url: get("MPESA_BASE_URL").unwrap_or_else(|| format!("http://{bind_addr}/sim/mpesa")),
+            mpesa_consumer_key: get("MPESA_CONSUMER_KEY").unwrap_or_else(|| "raia-dev".into()),
+            mpesa_consumer_secret: get("MPESA_CONSUMER_SECRET").unwrap_or_else(|| "raia-dev-secret".into()),
+            mpesa_shortcode: get("MPESA_SHORTCODE").unwrap_or_else(|| SANDBOX_SHORTCODE.into()),
+            mpesa_passkey: get("MPESA_PASSKEY").unwrap_or_else(|| SANDBOX_PASSKEY.into()),
+            callback_secret: get("MPESA_CALLBACK_SECRET").unwrap_or_else(|| DEV_CALLBACK_SECRET.into()),
+            paybill_number: get("PAYBILL_NUMBER").unwrap_or_else(|| "222111".into()),
+            card_gateway_url: get("CARD_GATEWAY_URL").unwrap_or_else(|| format!("http://{bind_addr}/sim/card")),
+            simulator_delay_seconds: number("MPESA_SIM_DELAY_SECONDS", 3, &mut problems) as u64,
+            pending_timeout_seconds: number("PAYMENT_TIMEOUT_SECONDS", 180, &mut problems),
+            reconcile_every_seconds: number("RECONCILE_EVERY_SECONDS", 15, &mut problems).max(1) as u64,
+        };
+
         if env == AppEnv::Prod {
+            if payments.callback_secret == DEV_CALLBACK_SECRET || payments.callback_secret.len() < 32 {
+                problems.push("MPESA_CALLBACK_SECRET must be set in prod: 32 or more random characters".into());
+            }
+            if get("MPESA_BASE_URL").is_none() || get("MPESA_CONSUMER_KEY").is_none() || get("MPESA_CONSUMER_SECRET").is_none() || payments.mpesa_passkey == SANDBOX_PASSKEY {
+                problems.push("MPESA_BASE_URL, MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET and MPESA_PASSKEY must be set in prod".into());
+            }
+            if get("CARD_GATEWAY_URL").is_none() {
+                problems.push("CARD_GATEWAY_URL must be set in prod".into());
+            }
             // Defaults that are fine on a laptop and dangerous in front of citizens.
             match &public_base_url_set {
                 None => problems.push("PUBLIC_BASE_URL must be set in prod (the https:// address citizens use)".into()),
@@ -127,7 +182,7 @@ impl Config {
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, payments })
         } else {
             Err(ConfigError(problems))
         }
@@ -169,9 +224,30 @@ mod tests {
 
     #[test]
     fn prod_with_https_starts_with_secure_cookies() {
-        let config = config(&[("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example/")]).expect("valid prod config");
+        let mut vars = vec![("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example/")];
+        vars.extend_from_slice(PROD_PAYMENTS);
+        let config = config(&vars).expect("valid prod config");
         assert!(config.cookie_secure);
         assert_eq!(config.public_base_url, "https://raia.example");
+    }
+
+    const PROD_PAYMENTS: &[(&str, &str)] = &[
+        ("MPESA_BASE_URL", "https://api.safaricom.co.ke"),
+        ("MPESA_CONSUMER_KEY", "key"),
+        ("MPESA_CONSUMER_SECRET", "secret"),
+        ("MPESA_PASSKEY", "a-real-passkey"),
+        ("MPESA_CALLBACK_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("CARD_GATEWAY_URL", "https://cards.example"),
+    ];
+
+    #[test]
+    fn prod_refuses_sandbox_payment_settings() {
+        let error = config(&[("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example")]).unwrap_err().to_string();
+        assert!(error.contains("MPESA_CALLBACK_SECRET"), "{error}");
+        assert!(error.contains("MPESA_PASSKEY"), "{error}");
+        let dev = config(&[]).unwrap();
+        assert_eq!(dev.payments.mpesa_base_url, "http://127.0.0.1:3000/sim/mpesa");
+        assert_eq!(dev.payments.simulator_delay_seconds, 3);
     }
 
     #[test]

@@ -2,12 +2,16 @@
 //! small HTTP endpoints that are not pages (health, language switch, service worker).
 
 pub mod assets;
+pub mod callbacks;
+pub mod card_simulator;
 pub mod config;
 pub mod csrf;
+pub mod daraja_simulator;
 pub mod dev_outbox;
 pub mod documents;
 pub mod health;
 pub mod language;
+pub mod reconciler;
 pub mod router;
 pub mod security_headers;
 pub mod service_worker;

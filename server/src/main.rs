@@ -6,7 +6,7 @@ use raia_app::db::Db;
 use raia_app::identity::registry;
 use raia_app::identity::web::SessionCookie;
 use raia_server::assets::BuildAssets;
-use raia_server::{router, staff_command, startup, AppEnv, AppState, Config};
+use raia_server::{reconciler, router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -52,8 +52,10 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let identity = startup::identity(&db);
     startup::seed(&config, &identity, &catalogue).await?;
     let applications = startup::applications(&config, &db, &identity, catalogue);
+    let payments = startup::payments(&config, &db, &identity, &applications);
+    reconciler::spawn(payments.clone(), std::time::Duration::from_secs(config.payments.reconcile_every_seconds));
     let session_cookie = SessionCookie::new(config.cookie_secure);
-    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, session_cookie };
+    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie };
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;

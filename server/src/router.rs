@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{csrf, dev_outbox, documents, health, language, security_headers, service_worker};
+use crate::{callbacks, card_simulator, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -19,7 +19,11 @@ pub fn router(state: AppState) -> Router {
 
     let mut router = Router::new();
     if state.config.env == AppEnv::Dev {
-        router = router.route("/dev/outbox", get(dev_outbox::page)).route("/dev/outbox.json", get(dev_outbox::json));
+        router = router
+            .route("/dev/outbox", get(dev_outbox::page))
+            .route("/dev/outbox.json", get(dev_outbox::json))
+            .nest_service("/sim/mpesa", daraja_simulator::routes(daraja_simulator::DarajaSimulator::new(state.config.payments.simulator_delay_seconds)))
+            .nest_service("/sim/card", card_simulator::routes());
     }
     router
         .route("/healthz", get(health::alive))
@@ -29,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(server_functions))
         .route("/documents", post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(documents::MAX_REQUEST_BYTES)))
         .route("/documents/{id}", get(documents::download))
+        .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk))
+        .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
@@ -40,8 +46,9 @@ pub fn router(state: AppState) -> Router {
 /// What pages and server functions find with `use_context`.
 fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let (db, identity, cookie) = (state.db.clone(), state.identity.clone(), state.session_cookie.clone());
-    let applications = state.applications.clone();
+    let (applications, payments) = (state.applications.clone(), state.payments.clone());
     move || {
+        provide_context(payments.clone());
         provide_context(db.clone());
         provide_context(identity.clone());
         provide_context(applications.clone());

@@ -11,6 +11,9 @@ use raia_app::identity::service::Identity;
 use raia_app::services::catalogue::Catalogue;
 use raia_app::services::catalogue_file;
 use raia_app::services::documents::DocumentStore;
+use raia_app::payments::daraja::{DarajaClient, DarajaSettings};
+use raia_app::payments::gateway::CardGatewayClient;
+use raia_app::payments::service::Payments;
 use raia_app::services::service::Applications;
 use std::sync::Arc;
 
@@ -47,6 +50,28 @@ pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Ca
         catalogue: Arc::new(catalogue),
         documents: DocumentStore::new(&config.upload_dir),
         public_base_url: config.public_base_url.clone(),
+    }
+}
+
+pub fn payments(config: &Config, db: &Db, identity: &Identity, applications: &Applications) -> Payments {
+    let settings = &config.payments;
+    let daraja = DarajaSettings {
+        base_url: settings.mpesa_base_url.clone(),
+        consumer_key: settings.mpesa_consumer_key.clone(),
+        consumer_secret: settings.mpesa_consumer_secret.clone(),
+        shortcode: settings.mpesa_shortcode.clone(),
+        passkey: settings.mpesa_passkey.clone(),
+    };
+    Payments {
+        db: db.clone(),
+        clock: identity.clock.clone(),
+        notifier: identity.notifier.clone(),
+        applications: applications.clone(),
+        mpesa: Arc::new(DarajaClient::new(daraja, identity.clock.clone())),
+        card: Arc::new(CardGatewayClient::new(&settings.card_gateway_url)),
+        stk_callback_url: format!("{}/callbacks/mpesa/{}/stk", config.public_base_url, settings.callback_secret),
+        paybill_number: settings.paybill_number.clone(),
+        pending_timeout_seconds: settings.pending_timeout_seconds,
     }
 }
 

@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use raia_app::db::Db;
 use raia_app::identity::service::Identity;
 use raia_app::identity::web::SessionCookie;
+use raia_app::payments::service::Payments;
 use raia_app::services::service::Applications;
 use std::sync::Arc;
 
@@ -18,5 +19,6 @@ pub struct AppState {
     pub assets: Arc<BuildAssets>,
     pub identity: Identity,
     pub applications: Applications,
+    pub payments: Payments,
     pub session_cookie: SessionCookie,
 }

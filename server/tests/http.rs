@@ -1,62 +1,11 @@
 //! The server over real HTTP: a fresh database per test, the app on a free port.
 
-use leptos::config::LeptosOptions;
+mod support;
+
 use raia_app::test_db::TestDb;
-use raia_server::assets::BuildAssets;
-use raia_app::identity::web::SessionCookie;
-use raia_server::{router, startup, AppState, Config};
-use reqwest::redirect::Policy;
+use raia_server::{startup, Config};
 use reqwest::StatusCode;
-use std::sync::Arc;
-
-struct TestServer {
-    base: String,
-    client: reqwest::Client,
-    test_db: TestDb,
-}
-
-impl TestServer {
-    async fn start_with(test_db: TestDb) -> TestServer {
-        Self::start_in(test_db, &[]).await
-    }
-
-    async fn start_in(test_db: TestDb, extra: &[(&'static str, &'static str)]) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let config = Config::from_lookup(|name| match name {
-            "BIND_ADDR" => Some(addr.to_string()),
-            "DATABASE_URL" => Some(test_db.url.clone()),
-            other => extra.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
-        })
-        .expect("test config");
-        let leptos_options = LeptosOptions::builder().output_name("raia").site_root("target/site-test-none").site_addr(addr).build();
-        let assets = Arc::new(BuildAssets::from_hashes(&leptos_options, Some("js: j1\nwasm: w1\ncss: c1")));
-        let identity = startup::identity(&test_db.db);
-        let catalogue = startup::catalogue(&config).expect("the shipped catalogue is valid");
-        startup::seed(&config, &identity, &catalogue).await.expect("seed");
-        let applications = startup::applications(&config, &test_db.db, &identity, catalogue);
-        let session_cookie = SessionCookie::new(config.cookie_secure);
-        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, applications, session_cookie };
-        let app = router(state);
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
-        });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
-        TestServer { base: format!("http://{addr}"), client, test_db }
-    }
-
-    async fn start() -> TestServer {
-        Self::start_with(TestDb::sqlite().await).await
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("request sent")
-    }
-
-    async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).header(header, value).send().await.expect("request sent")
-    }
-}
+use support::{log_in, post_form, session_cookie, TestServer};
 
 fn html_lang(body: &str) -> Option<&str> {
     let start = body.find("<html")?;
@@ -185,24 +134,6 @@ async fn the_offline_page_renders_and_offers_to_try_again() {
     server.test_db.drop_database().await;
 }
 
-async fn post_form(server: &TestServer, path: &str, body: &str, cookie: Option<&str>) -> reqwest::Response {
-    let mut request = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(body.to_string());
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.expect("request sent")
-}
-
-fn session_cookie(response: &reqwest::Response) -> String {
-    let header = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.contains("raia_session=")).expect("session cookie set");
-    header.split(';').next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn login_over_http_sets_a_safe_cookie_rotates_it_and_reaches_the_dashboard() {
     for test_db in TestDb::all().await {
@@ -308,26 +239,28 @@ async fn too_many_login_attempts_answer_429_with_retry_after() {
 
 #[tokio::test]
 async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
-    let server = TestServer::start_in(TestDb::sqlite().await, &[("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example")]).await;
+    let server = TestServer::start_in(
+        TestDb::sqlite().await,
+        &[
+            ("APP_ENV", "prod"),
+            ("PUBLIC_BASE_URL", "https://raia.example"),
+            ("MPESA_BASE_URL", "https://daraja.invalid"),
+            ("MPESA_CONSUMER_KEY", "key"),
+            ("MPESA_CONSUMER_SECRET", "secret"),
+            ("MPESA_PASSKEY", "a-real-passkey"),
+            ("MPESA_CALLBACK_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("CARD_GATEWAY_URL", "https://cards.invalid"),
+        ],
+    )
+    .await;
     assert_eq!(server.get("/dev/outbox.json").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(server.get("/sim/mpesa/oauth/v1/generate").await.status(), StatusCode::NOT_FOUND, "no simulator in prod");
     assert_eq!(server.get("/dev/outbox").await.status(), StatusCode::NOT_FOUND);
     let response = post_form(&server, "/api/reset/start", "identifier=12345678", None).await;
     let raw = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.contains("raia_session=")).unwrap();
     assert!(raw.starts_with("__Host-raia_session="), "{raw}");
     assert!(raw.contains("; Secure") && raw.contains("HttpOnly"), "{raw}");
     server.test_db.drop_database().await;
-}
-
-/// Logs in over HTTP (password, SMS code from the dev outbox); the logged-in cookie.
-async fn log_in(server: &TestServer, identifier: &str, password: &str, phone: &str) -> String {
-    let body = format!("identifier={identifier}&password={}", password.replace(' ', "+"));
-    let pending = session_cookie(&post_form(server, "/api/login/password", &body, None).await);
-    post_form(server, "/api/code/send", "purpose=login&channel=sms", Some(&pending)).await;
-    let outbox = server.get(&format!("/dev/outbox.json?to={}", phone.replace('+', "%2B"))).await.text().await.unwrap();
-    let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox).unwrap();
-    let text = messages[0]["body"].as_str().unwrap();
-    let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
-    session_cookie(&post_form(server, "/api/code/verify", &format!("purpose=login&code={code}"), Some(&pending)).await)
 }
 
 async fn upload(server: &TestServer, cookie: &str, file_name: &str, bytes: Vec<u8>, site: &str) -> reqwest::Response {

@@ -60,6 +60,10 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::NotAllowedNow => t_string!(i18n, problems.not_allowed_now).to_string(),
         Problem::ReasonRequired => t_string!(i18n, problems.reason_required).to_string(),
         Problem::AccountDisabled => t_string!(i18n, problems.account_disabled).to_string(),
+        Problem::AlreadyPaid => t_string!(i18n, problems.already_paid).to_string(),
+        Problem::InvalidCardNumber => t_string!(i18n, problems.invalid_card_number).to_string(),
+        Problem::InvalidCardExpiry => t_string!(i18n, problems.invalid_card_expiry).to_string(),
+        Problem::InvalidCardCode => t_string!(i18n, problems.invalid_card_code).to_string(),
     }
 }
 

@@ -131,6 +131,11 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
     let can_withdraw = app.actions.contains(&Action::Withdraw);
     view! {
         <ErrorSummary problems />
+        {(app.status == Status::AwaitingPayment).then(|| view! {
+            <p><a class="button button--primary" href=format!("/applications/{}/pay", app.reference)>
+                {next_step_text(i18n, app.status, app.amount_due_cents)}
+            </a></p>
+        })}
         {(app.status == Status::ActionRequired).then(|| view! {
             <p><a class="button button--primary" href=format!("/applications/{}/edit", app.reference)>{t!(i18n, status.next_correct)}</a></p>
         })}
@@ -155,7 +160,7 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
     let locale = i18n.get_locale_untracked();
     let service = app.service.clone();
     let name = service.name.get(locale);
-    let next = if citizen { next_step_text(i18n, app.status, app.amount_due_cents).filter(|_| app.status != Status::ActionRequired) } else { None };
+    let next = if citizen { next_step_text(i18n, app.status, app.amount_due_cents).filter(|_| !matches!(app.status, Status::ActionRequired | Status::AwaitingPayment)) } else { None };
     let centre = app.collection_centre.as_ref().and_then(|slug| app.centres.iter().find(|c| &c.slug == slug)).map(|c| format!("{}, {}", c.name, c.town));
     view! {
         <PageTitle title=format!("{} {}", app.reference, name) />

@@ -71,7 +71,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 </section>
                                 <section class="panel" aria-labelledby="payments-title">
                                     <h2 id="payments-title">{t!(i18n, dashboard.payments)}</h2>
-                                    <p>{t!(i18n, dashboard.no_payments)}</p>
+                                    <p><a href="/payments">{t!(i18n, dashboard.see_payments)}</a></p>
                                 </section>
                             </div>
                         }.into_any()

@@ -14,3 +14,5 @@ pub mod applications;
 pub mod apply;
 pub mod officer;
 pub mod services;
+pub mod pay;
+pub mod receipts;

@@ -22,7 +22,7 @@ fn applications() -> Result<Applications, AppError> {
 
 /// The logged-in account; otherwise a redirect to the login page that comes back to `return_to`.
 #[cfg(feature = "ssr")]
-async fn logged_in(return_to: &str) -> Result<Account, AppError> {
+pub(crate) async fn logged_in(return_to: &str) -> Result<Account, AppError> {
     match identity()?.current_account(session_token().as_deref()).await? {
         Some(account) => Ok(account),
         None => {

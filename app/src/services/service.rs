@@ -14,6 +14,8 @@ use crate::services::documents::{self, DocumentStore};
 use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
 use crate::services::views::{ApplicationDetails, ApplicationSummary, DocumentInfo, FormState, NotificationView, Queue, QueueItem};
+use crate::payments::invoices;
+use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -438,14 +440,34 @@ impl Applications {
     // ------------------------------------------------------------ the one place applications move
 
     async fn apply_move(&self, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
+        let mut tx = self.db.begin_write().await?;
+        let moved = self.move_in(&mut tx, row, service, action, actor, officer, details).await?;
+        tx.commit().await?;
+        let reference = moved.reference.clone();
+        self.tell_citizen(moved).await;
+        Ok(reference)
+    }
+
+    /// Records that an application's fee was paid, inside the payment's own transaction, so
+    /// that the payment, the receipt and the move to Paid commit together or not at all.
+    /// Call `tell_citizen` with the result once the transaction has committed.
+    pub async fn payment_received_in(&self, tx: &mut Transaction<'static, Any>, application_id: i64) -> Result<Moved, AppError> {
+        let row = store::find_by_id(&mut **tx, application_id).await?.ok_or(AppError::NotFound)?;
+        let service = self.service(&row.service_slug)?;
+        self.move_in(tx, &row, service, Action::PaymentReceived, Actor::System, None, MoveDetails::default()).await
+    }
+
+    /// The one place an application moves: status, reference, timeline, notification and
+    /// (on the way to Awaiting payment) the invoice, all in the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn move_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<Moved, AppError> {
         let to = next_status(row.status, action, service.payment, service.collection).ok_or(AppError::field("", Problem::NotAllowedNow))?;
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
         let new_reference = match &row.reference {
             Some(_) => None,
             None => {
                 let year = crate::calendar::year_of(now);
-                let number = store::next_reference_number(&mut tx, &service.reference_prefix, year).await?;
+                let number = store::next_reference_number(tx, &service.reference_prefix, year).await?;
                 Some(format_reference(&service.reference_prefix, year, number))
             }
         };
@@ -464,7 +486,7 @@ impl Applications {
             // A corrected application keeps its place in the queue.
             submitted: action == Action::Submit,
         };
-        if !store::move_status(&mut tx, row, &change, now).await? {
+        if !store::move_status(tx, row, &change, now).await? {
             return Err(moved());
         }
         let officer_name = officer.map(Account::full_name);
@@ -477,18 +499,30 @@ impl Applications {
             to,
             note: details.note.or(details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| c.name.as_str())),
         };
-        let event_id = store::insert_event(&mut tx, &event, now).await?;
-        store::notify(&mut tx, row.account_id, event_id, now).await?;
-        tx.commit().await?;
-
-        let reference = new_reference.or(row.reference.clone()).unwrap_or_default();
-        self.send_sms(row, service, &reference, action, to, details, now).await;
-        Ok(reference)
+        let event_id = store::insert_event(tx, &event, now).await?;
+        store::notify(tx, row.account_id, event_id, now).await?;
+        if to == Status::AwaitingPayment {
+            invoices::open(tx, row.id, row.amount_due_cents, now).await?;
+        }
+        if to == Status::Withdrawn {
+            invoices::cancel_open(tx, row.id).await?;
+        }
+        Ok(Moved {
+            row: row.clone(),
+            reference: new_reference.or(row.reference.clone()).unwrap_or_default(),
+            action,
+            to,
+            note: details.note.map(str::to_string),
+            centre: details.centre.map(str::to_string),
+            at: now,
+        })
     }
 
     /// Tells the citizen by SMS. After the commit: a failed message never undoes a move.
-    #[allow(clippy::too_many_arguments)]
-    async fn send_sms(&self, row: &ApplicationRow, service: &Service, reference: &str, action: Action, to: Status, details: MoveDetails<'_>, now: i64) {
+    pub async fn tell_citizen(&self, moved: Moved) {
+        let Moved { row, reference, action, to, note, centre, at: now } = moved;
+        let Some(service) = self.catalogue.service(&row.service_slug) else { return };
+        let (reference, note) = (reference.as_str(), note.as_deref());
         let Ok(Some(citizen)) = crate::identity::accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
         let link = format!("{}/applications/{reference}", self.public_base_url.trim_end_matches('/'));
         let amount = format_kes(row.amount_due_cents);
@@ -501,10 +535,10 @@ impl Applications {
             (Action::Claim, _) => format!("Raia: your application {reference} is now being reviewed."),
             (Action::Approve, Status::AwaitingPayment) => format!("Raia: your application {reference} was approved. Pay {amount} at {link}"),
             (Action::Approve, _) => format!("Raia: your application {reference} was approved. {link}"),
-            (Action::Reject, _) => format!("Raia: your application {reference} was not approved. Reason: {}. {link}", details.note.unwrap_or("")),
-            (Action::RequestAction, _) => format!("Raia: your application {reference} needs a correction: {}. Correct it at {link}", details.note.unwrap_or("")),
+            (Action::Reject, _) => format!("Raia: your application {reference} was not approved. Reason: {}. {link}", note.unwrap_or("")),
+            (Action::RequestAction, _) => format!("Raia: your application {reference} needs a correction: {}. Correct it at {link}", note.unwrap_or("")),
             (Action::MarkReady, _) => {
-                let centre = details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| format!("{}, {}", c.name, c.town)).unwrap_or_default();
+                let centre = centre.as_deref().and_then(|c| self.catalogue.centre(c)).map(|c| format!("{}, {}", c.name, c.town)).unwrap_or_default();
                 format!("Raia: your {name} ({reference}) is ready for collection at {centre}. Bring your original ID.")
             }
             (Action::Complete, _) => format!("Raia: your application {reference} is complete. Thank you."),
@@ -515,6 +549,17 @@ impl Applications {
             tracing::error!(%error, reference, "status SMS not queued");
         }
     }
+}
+
+/// A move made, with what the SMS about it needs once its transaction has committed.
+pub struct Moved {
+    row: ApplicationRow,
+    reference: String,
+    action: Action,
+    to: Status,
+    note: Option<String>,
+    centre: Option<String>,
+    at: i64,
 }
 
 /// Moves that only the officer holding the claim may make.

@@ -1,0 +1,542 @@
+//! Paying fees, exactly once: M-Pesa STK push (answered by callback or query), card
+//! (answered at once) and paybill (a C2B confirmation). The invoice, the payment, the
+//! receipt and the application's move to Paid commit together or not at all.
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::errors::{AppError, Problem};
+use crate::identity::accounts::{self, Account};
+use crate::identity::contact::PhoneNumber;
+use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::payments::daraja::{outcome_of, C2bConfirmation, StkCallback};
+use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayOutcome, PaymentGateway, PaymentRequest};
+use crate::payments::invoices::{self, Invoice, InvoiceStatus};
+use crate::payments::store::{self, NewPayment, Payment, ReceiptKey};
+use crate::payments::views::{InvoiceView, PayPage, PaymentView, ReceiptView, VerifiedReceipt};
+use crate::services::catalogue::format_kes;
+use crate::services::service::{format_reference, Applications};
+use crate::services::store as applications_store;
+use rand::Rng;
+use sqlx::{Any, Transaction};
+use std::sync::Arc;
+
+/// A pending M-Pesa payment is first checked this long after the push.
+pub const FIRST_CHECK_AFTER_SECONDS: i64 = 60;
+/// Between two checks of the same payment (the worker's lease).
+pub const CHECK_LEASE_SECONDS: i64 = 30;
+
+#[derive(Clone)]
+pub struct Payments {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    pub applications: Applications,
+    pub mpesa: Arc<dyn PaymentGateway>,
+    pub card: Arc<dyn PaymentGateway>,
+    /// Where Daraja posts STK results (carries the per-deployment secret).
+    pub stk_callback_url: String,
+    pub paybill_number: String,
+    /// A push with no answer after this long is given up ("no answer from your phone").
+    pub pending_timeout_seconds: i64,
+}
+
+/// What a callback did, for the log and the answer to Daraja.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    Settled,
+    Failed,
+    /// Answered 200 and changed nothing: unknown id, duplicate, late, or wrong amount.
+    Ignored(&'static str),
+}
+
+fn random_code(length: usize) -> String {
+    // Crockford's base 32: no I, L, O or U to misread on a printed receipt.
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::thread_rng();
+    (0..length).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+fn mask_name(first: &str, surname: &str) -> String {
+    let initial = surname.chars().next().map(|c| format!(" {c}.")).unwrap_or_default();
+    format!("{first}{initial}")
+}
+
+fn paid_with(payment: &Payment) -> String {
+    match payment.method.as_str() {
+        "card" => format!("{} •••• {}", payment.card_brand.as_deref().unwrap_or("Card"), payment.card_last4.as_deref().unwrap_or("")),
+        "paybill" => format!("M-Pesa paybill {}", payment.mpesa_receipt.as_deref().unwrap_or("")),
+        _ => match &payment.mpesa_receipt {
+            Some(receipt) => format!("M-Pesa {receipt}"),
+            None => "M-Pesa".to_string(),
+        },
+    }
+}
+
+fn invoice_view(invoice: &Invoice) -> InvoiceView {
+    let status = match invoice.status {
+        InvoiceStatus::Unpaid => "unpaid",
+        InvoiceStatus::Pending => "pending",
+        InvoiceStatus::Paid => "paid",
+        InvoiceStatus::Expired => "expired",
+        InvoiceStatus::Cancelled => "cancelled",
+    };
+    InvoiceView {
+        number: invoice.number.clone(),
+        service_fee_cents: invoice.service_fee_cents,
+        convenience_fee_cents: invoice.convenience_fee_cents,
+        total_cents: invoice.total_cents,
+        status: status.to_string(),
+        expires_at: invoice.expires_at,
+    }
+}
+
+impl Payments {
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// The citizen's application and its latest invoice; "not found" for anyone else's.
+    async fn citizens_invoice(&self, citizen: &Account, reference: &str) -> Result<(applications_store::ApplicationRow, Invoice), AppError> {
+        let row = applications_store::find_by_reference(self.db.pool(), reference.trim()).await?;
+        let row = row.filter(|r| r.account_id == citizen.id).ok_or(AppError::NotFound)?;
+        let invoice = invoices::latest_for_application(self.db.pool(), row.id).await?.ok_or(AppError::NotFound)?;
+        Ok((row, invoice))
+    }
+
+    async fn payment_view(&self, payment: &Payment) -> Result<PaymentView, AppError> {
+        let invoice = invoices::find(self.db.pool(), payment.invoice_id).await?.ok_or(AppError::NotFound)?;
+        let row = applications_store::find_by_id(self.db.pool(), invoice.application_id).await?.ok_or(AppError::NotFound)?;
+        let receipt = store::receipt_for_payment(self.db.pool(), payment.id).await?;
+        Ok(PaymentView {
+            id: payment.id,
+            method: payment.method.clone(),
+            status: payment.status.clone(),
+            amount_cents: payment.amount_cents,
+            paid_with: paid_with(payment),
+            result_code: payment.result_code,
+            reference: row.reference.unwrap_or_default(),
+            service_name: self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+            receipt_number: receipt.map(|r| r.number),
+            created_at: payment.created_at,
+        })
+    }
+
+    /// The pay page: what is owed, and the attempt being followed (`payment_id`) or still pending.
+    pub async fn pay_page(&self, citizen: &Account, reference: &str, payment_id: Option<i64>) -> Result<PayPage, AppError> {
+        let (row, invoice) = self.citizens_invoice(citizen, reference).await?;
+        let followed = match payment_id {
+            Some(id) => store::find(self.db.pool(), id).await?.filter(|p| p.invoice_id == invoice.id),
+            None => store::pending_for_invoice(self.db.pool(), invoice.id).await?,
+        };
+        let payment = match followed {
+            Some(payment) => Some(self.payment_view(&payment).await?),
+            None => None,
+        };
+        Ok(PayPage {
+            reference: row.reference.clone().unwrap_or_default(),
+            service_name: self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+            invoice: invoice_view(&invoice),
+            payment,
+            phone: citizen.phone.clone(),
+            paybill_number: self.paybill_number.clone(),
+            attempt_key: random_code(20),
+        })
+    }
+
+    /// Starts an attempt; the same key (a double tap, a retry) or a second tab gives back the
+    /// attempt already under way, so one STK push is sent. Returns the attempt's id.
+    async fn begin_attempt(&self, invoice: &Invoice, key: &str, new: NewPayment<'_>) -> Result<(i64, bool), AppError> {
+        if key.is_empty() || key.len() > 64 {
+            return Err(AppError::field("", Problem::FlowExpired));
+        }
+        if let Some(existing) = store::find_by_idempotency_key(self.db.pool(), key).await? {
+            return Ok((existing.id, false));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        if !invoices::mark_pending(&mut tx, invoice.id).await? {
+            drop(tx);
+            return match store::pending_for_invoice(self.db.pool(), invoice.id).await? {
+                Some(pending) => Ok((pending.id, false)),
+                None => match invoices::find(self.db.pool(), invoice.id).await?.map(|i| i.status) {
+                    Some(InvoiceStatus::Paid) => Err(AppError::field("", Problem::AlreadyPaid)),
+                    _ => Err(AppError::field("", Problem::AlreadyMoved)),
+                },
+            };
+        }
+        let id = match store::insert(&mut tx, &new, now, now + FIRST_CHECK_AFTER_SECONDS).await {
+            Ok(id) => id,
+            Err(_) => {
+                // The same key won a moment ago in another request.
+                drop(tx);
+                return store::find_by_idempotency_key(self.db.pool(), key).await?.map(|p| (p.id, false)).ok_or(AppError::Internal);
+            }
+        };
+        tx.commit().await?;
+        Ok((id, true))
+    }
+
+    fn open_invoice(invoice: &Invoice, now: i64) -> Result<(), AppError> {
+        match invoice.status {
+            InvoiceStatus::Paid => Err(AppError::field("", Problem::AlreadyPaid)),
+            InvoiceStatus::Unpaid | InvoiceStatus::Pending if invoice.expires_at > now => Ok(()),
+            _ => Err(AppError::field("", Problem::NotAllowedNow)),
+        }
+    }
+
+    /// "Pay with M-Pesa": sends one STK push to `phone`. Returns the attempt's id.
+    pub async fn pay_mpesa(&self, citizen: &Account, reference: &str, phone: &str, key: &str) -> Result<i64, AppError> {
+        let (row, invoice) = self.citizens_invoice(citizen, reference).await?;
+        Self::open_invoice(&invoice, self.now())?;
+        let phone = PhoneNumber::parse(phone).ok_or(AppError::field("phone", Problem::InvalidPhone))?;
+        let new = NewPayment {
+            invoice_id: invoice.id,
+            method: "mpesa",
+            idempotency_key: Some(key),
+            phone: Some(phone.as_str()),
+            card_brand: None,
+            card_last4: None,
+            mpesa_receipt: None,
+            amount_cents: invoice.total_cents,
+        };
+        let (id, started) = self.begin_attempt(&invoice, key, new).await?;
+        if !started {
+            return Ok(id);
+        }
+        let service = self.applications.catalogue.service(&row.service_slug).map(|s| s.name.en.clone()).unwrap_or_default();
+        let request = PaymentRequest::Mpesa { phone: phone.as_str().to_string(), amount_cents: invoice.total_cents, account_reference: invoice.number.clone(), description: service };
+        match self.mpesa.start(&request, &self.stk_callback_url).await {
+            Ok(GatewayOutcome::Pending { gateway_id }) => {
+                let mut tx = self.db.begin_write().await?;
+                store::set_checkout_id(&mut tx, id, &gateway_id, self.now()).await?;
+                tx.commit().await?;
+            }
+            Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(id, receipt.as_deref(), None).await.map(|_| ())?,
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, "failed", code, &reason).await?,
+            Err(error) => {
+                tracing::warn!(%error, payment = id, "STK push not sent");
+                self.fail(id, "failed", -1, "M-Pesa could not be reached").await?;
+            }
+        }
+        Ok(id)
+    }
+
+    /// "Pay by card": charged at once. Only the brand and the last four digits are kept.
+    pub async fn pay_card(&self, citizen: &Account, reference: &str, number: &str, expiry: &str, cvc: &str, key: &str) -> Result<i64, AppError> {
+        let (row, invoice) = self.citizens_invoice(citizen, reference).await?;
+        Self::open_invoice(&invoice, self.now())?;
+        let mut problems = Vec::new();
+        if !luhn_valid(number) {
+            problems.push(crate::errors::FieldProblem::new("card_number", Problem::InvalidCardNumber));
+        }
+        if !valid_expiry(expiry, self.now()) {
+            problems.push(crate::errors::FieldProblem::new("expiry", Problem::InvalidCardExpiry));
+        }
+        let cvc = cvc.trim();
+        if !(3..=4).contains(&cvc.len()) || !cvc.chars().all(|c| c.is_ascii_digit()) {
+            problems.push(crate::errors::FieldProblem::new("cvc", Problem::InvalidCardCode));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let (brand, last4) = (card_brand(&digits), last_four(&digits));
+        let new = NewPayment {
+            invoice_id: invoice.id,
+            method: "card",
+            idempotency_key: Some(key),
+            phone: None,
+            card_brand: Some(brand),
+            card_last4: Some(&last4),
+            mpesa_receipt: None,
+            amount_cents: invoice.total_cents,
+        };
+        let (id, started) = self.begin_attempt(&invoice, key, new).await?;
+        if !started {
+            return Ok(id);
+        }
+        let service = self.applications.catalogue.service(&row.service_slug).map(|s| s.name.en.clone()).unwrap_or_default();
+        let request = PaymentRequest::Card { number: digits, amount_cents: invoice.total_cents, description: service };
+        match self.card.start(&request, "").await {
+            Ok(GatewayOutcome::Succeeded { .. }) => self.settle(id, None, None).await.map(|_| ())?,
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, "failed", code, &reason).await?,
+            Ok(GatewayOutcome::Pending { .. }) | Err(_) => self.fail(id, "failed", -1, "the card payment could not be completed").await?,
+        }
+        Ok(id)
+    }
+
+    /// The payment succeeded: payment, invoice, receipt and the application's move, in one
+    /// transaction. False (and nothing changed) when it was settled already, or the amount is wrong.
+    async fn settle(&self, payment_id: i64, receipt: Option<&str>, paid_cents: Option<i64>) -> Result<bool, AppError> {
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let Some(payment) = store::find(&mut *tx, payment_id).await? else { return Ok(false) };
+        let Some(invoice) = invoices::find(&mut *tx, payment.invoice_id).await? else { return Ok(false) };
+        if paid_cents.is_some_and(|cents| cents != invoice.total_cents) {
+            tracing::warn!(payment = payment_id, paid = ?paid_cents, due = invoice.total_cents, "payment amount differs from the invoice: not settled");
+            return Ok(false);
+        }
+        if !store::mark_succeeded(&mut tx, payment_id, receipt, now).await? {
+            return Ok(false);
+        }
+        let Some(moved) = self.settle_in(&mut tx, &payment, &invoice, now).await? else {
+            // Paid already by another way: the payment stays recorded; no second receipt.
+            tracing::warn!(payment = payment_id, invoice = invoice.id, "a second payment for a paid invoice: refund due");
+            tx.commit().await?;
+            return Ok(false);
+        };
+        tx.commit().await?;
+        self.applications.tell_citizen(moved).await;
+        Ok(true)
+    }
+
+    /// Invoice paid, receipt made, application moved: the shared end of every way to pay.
+    async fn settle_in(&self, tx: &mut Transaction<'static, Any>, payment: &Payment, invoice: &Invoice, now: i64) -> Result<Option<crate::services::service::Moved>, AppError> {
+        if !invoices::mark_paid(tx, invoice.id, now).await? {
+            return Ok(None);
+        }
+        let year = crate::calendar::year_of(now);
+        let number = format_reference("RCT", year, applications_store::next_reference_number(tx, "RCT", year).await?);
+        store::insert_receipt(tx, &number, payment.id, invoice.id, &random_code(16), now).await?;
+        Ok(Some(self.applications.payment_received_in(tx, invoice.application_id).await?))
+    }
+
+    /// The attempt failed (or got no answer): the invoice can be paid again; the citizen is told.
+    async fn fail(&self, payment_id: i64, status: &str, code: i64, reason: &str) -> Result<(), AppError> {
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        if !store::mark_failed(&mut tx, payment_id, status, code, reason, now).await? {
+            return Ok(());
+        }
+        let Some(payment) = store::find(&mut *tx, payment_id).await? else { return Ok(()) };
+        invoices::reopen(&mut tx, payment.invoice_id).await?;
+        tx.commit().await?;
+        self.tell_failure(&payment, code).await;
+        Ok(())
+    }
+
+    async fn tell_failure(&self, payment: &Payment, code: i64) {
+        let Ok(view) = self.payment_view(payment).await else { return };
+        let Ok(Some(invoice)) = invoices::find(self.db.pool(), payment.invoice_id).await else { return };
+        let Ok(Some(row)) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await else { return };
+        let Ok(Some(citizen)) = accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
+        let why = failure_text(code);
+        let body = format!("Raia: your payment of {} for {} was not completed: {why}. Nothing was taken. Try again in your account.", format_kes(payment.amount_cents), view.reference);
+        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
+        if let Err(error) = self.notifier.send(message).await {
+            tracing::error!(%error, "payment failure SMS not queued");
+        }
+    }
+
+    /// Daraja's STK callback. Only an id we issued counts; duplicates and late answers change nothing.
+    pub async fn stk_callback(&self, callback: &StkCallback) -> Result<CallbackOutcome, AppError> {
+        let Some(payment) = store::find_by_checkout_id(self.db.pool(), &callback.checkout_request_id).await? else {
+            return Ok(CallbackOutcome::Ignored("unknown CheckoutRequestID"));
+        };
+        if payment.status != "pending" {
+            if let Some(receipt) = callback.receipt_number() {
+                store::fill_missing_receipt(&self.db, &callback.checkout_request_id, &receipt).await?;
+            }
+            return Ok(CallbackOutcome::Ignored("already settled"));
+        }
+        match outcome_of(callback.result_code, &callback.result_desc, callback.receipt_number()) {
+            GatewayOutcome::Succeeded { receipt } => {
+                let Some(amount) = callback.amount_cents() else { return Ok(CallbackOutcome::Ignored("no amount")) };
+                Ok(if self.settle(payment.id, receipt.as_deref(), Some(amount)).await? { CallbackOutcome::Settled } else { CallbackOutcome::Ignored("not settled") })
+            }
+            GatewayOutcome::Failed { code, reason } => {
+                self.fail(payment.id, "failed", code, &reason).await?;
+                Ok(CallbackOutcome::Failed)
+            }
+            GatewayOutcome::Pending { .. } => Ok(CallbackOutcome::Ignored("no result")),
+        }
+    }
+
+    /// A paybill payment (Daraja C2B confirmation) for an invoice number.
+    pub async fn c2b_confirmation(&self, confirmation: &C2bConfirmation) -> Result<CallbackOutcome, AppError> {
+        let Some(invoice) = invoices::find_by_number(self.db.pool(), &confirmation.bill_ref_number).await? else {
+            return Ok(CallbackOutcome::Ignored("unknown invoice number"));
+        };
+        if confirmation.amount_cents() != Some(invoice.total_cents) {
+            return Ok(CallbackOutcome::Ignored("amount differs from the invoice"));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let phone = PhoneNumber::parse(&confirmation.msisdn).map(|p| p.as_str().to_string());
+        let new = NewPayment {
+            invoice_id: invoice.id,
+            method: "paybill",
+            idempotency_key: None,
+            phone: phone.as_deref(),
+            card_brand: None,
+            card_last4: None,
+            mpesa_receipt: Some(&confirmation.trans_id),
+            amount_cents: invoice.total_cents,
+        };
+        // The M-Pesa receipt number is unique: the same confirmation twice inserts nothing.
+        let Ok(id) = store::insert(&mut tx, &new, now, now).await else { return Ok(CallbackOutcome::Ignored("duplicate TransID")) };
+        store::mark_succeeded(&mut tx, id, None, now).await?;
+        let payment = store::find(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+        let Some(moved) = self.settle_in(&mut tx, &payment, &invoice, now).await? else {
+            return Ok(CallbackOutcome::Ignored("invoice not open"));
+        };
+        tx.commit().await?;
+        self.applications.tell_citizen(moved).await;
+        Ok(CallbackOutcome::Settled)
+    }
+
+    /// Applies what the gateway says of a pending M-Pesa attempt now.
+    async fn check(&self, payment: &Payment) -> Result<(), AppError> {
+        let Some(checkout) = &payment.checkout_request_id else {
+            return self.fail(payment.id, "failed", -1, "M-Pesa could not be reached").await;
+        };
+        match self.mpesa.query(checkout).await {
+            Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(payment.id, receipt.as_deref(), None).await.map(|_| ()),
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(payment.id, if code == 1037 { "expired" } else { "failed" }, code, &reason).await,
+            Ok(GatewayOutcome::Pending { .. }) if self.now() - payment.created_at >= self.pending_timeout_seconds => {
+                self.fail(payment.id, "expired", 1037, "no answer from the phone").await
+            }
+            Ok(GatewayOutcome::Pending { .. }) => Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, payment = payment.id, "STK query failed; will ask again");
+                Ok(())
+            }
+        }
+    }
+
+    /// "I have paid: check again": asks Daraja at once.
+    pub async fn check_now(&self, citizen: &Account, reference: &str, payment_id: i64) -> Result<(), AppError> {
+        let (_, invoice) = self.citizens_invoice(citizen, reference).await?;
+        let payment = store::find(self.db.pool(), payment_id).await?.filter(|p| p.invoice_id == invoice.id).ok_or(AppError::NotFound)?;
+        if payment.status == "pending" && payment.method == "mpesa" {
+            self.check(&payment).await?;
+        }
+        Ok(())
+    }
+
+    /// One pass of the reconciliation worker: every pending M-Pesa attempt past its check time,
+    /// each leased first so that several server processes never check the same one at once.
+    pub async fn reconcile_once(&self) -> Result<usize, AppError> {
+        let now = self.now();
+        let due = store::due_for_check(self.db.pool(), now, 100).await?;
+        let mut checked = 0;
+        for payment in due {
+            if store::lease_check(&self.db, payment.id, now, now + CHECK_LEASE_SECONDS).await? {
+                self.check(&payment).await?;
+                checked += 1;
+            }
+        }
+        Ok(checked)
+    }
+
+    pub async fn history(&self, citizen: &Account) -> Result<Vec<PaymentView>, AppError> {
+        let rows = store::for_account(self.db.pool(), citizen.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(payment, reference, service_slug, receipt_number)| PaymentView {
+                id: payment.id,
+                method: payment.method.clone(),
+                status: payment.status.clone(),
+                amount_cents: payment.amount_cents,
+                paid_with: paid_with(&payment),
+                result_code: payment.result_code,
+                reference,
+                service_name: self.applications.catalogue.service(&service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+                receipt_number,
+                created_at: payment.created_at,
+            })
+            .collect())
+    }
+
+    /// A receipt, for the citizen who paid it.
+    pub async fn receipt(&self, citizen: &Account, number: &str) -> Result<ReceiptView, AppError> {
+        let receipt = store::receipt_by_text(self.db.pool(), ReceiptKey::Number, number.trim()).await?.ok_or(AppError::NotFound)?;
+        let invoice = invoices::find(self.db.pool(), receipt.invoice_id).await?.ok_or(AppError::NotFound)?;
+        let row = applications_store::find_by_id(self.db.pool(), invoice.application_id).await?.filter(|r| r.account_id == citizen.id).ok_or(AppError::NotFound)?;
+        let payment = store::find(self.db.pool(), receipt.payment_id).await?.ok_or(AppError::NotFound)?;
+        let verify_url = format!("{}/verify/{}", self.applications.public_base_url.trim_end_matches('/'), receipt.verify_code);
+        Ok(ReceiptView {
+            number: receipt.number,
+            reference: row.reference.unwrap_or_default(),
+            service_name: self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+            payer_name: citizen.full_name(),
+            service_fee_cents: invoice.service_fee_cents,
+            convenience_fee_cents: invoice.convenience_fee_cents,
+            total_cents: invoice.total_cents,
+            paid_with: paid_with(&payment),
+            paid_at: receipt.created_at,
+            qr_svg: qr_svg(&verify_url),
+            verify_url,
+        })
+    }
+
+    /// `/verify/<code>`: anyone can confirm a receipt is genuine; only non-sensitive facts.
+    pub async fn verify(&self, code: &str) -> Result<Option<VerifiedReceipt>, AppError> {
+        let code = code.trim().to_uppercase();
+        if code.len() != 16 {
+            return Ok(None);
+        }
+        let Some(receipt) = store::receipt_by_text(self.db.pool(), ReceiptKey::VerifyCode, &code).await? else { return Ok(None) };
+        let Some(invoice) = invoices::find(self.db.pool(), receipt.invoice_id).await? else { return Ok(None) };
+        let Some(row) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await? else { return Ok(None) };
+        let account = accounts::find_by_id(self.db.pool(), row.account_id).await?;
+        Ok(Some(VerifiedReceipt {
+            number: receipt.number,
+            service_name: self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+            total_cents: invoice.total_cents,
+            paid_at: receipt.created_at,
+            masked_name: account.map(|a| mask_name(&a.first_name, &a.surname)).unwrap_or_default(),
+        }))
+    }
+}
+
+/// What a Daraja result code means, in plain words.
+pub fn failure_text(code: i64) -> &'static str {
+    match code {
+        1 => "there was not enough money in the M-Pesa account",
+        1032 => "the payment was cancelled on the phone",
+        1037 | 1036 => "the phone did not answer",
+        2001 => "the M-Pesa PIN was wrong",
+        51 => "the card has insufficient funds",
+        5 => "the card was declined",
+        _ => "the payment could not be completed",
+    }
+}
+
+/// `MM/YY` (or `MM/YYYY`) not yet past.
+pub fn valid_expiry(expiry: &str, now: i64) -> bool {
+    let Some((month, year)) = expiry.trim().split_once('/') else { return false };
+    let (Ok(month), Ok(year)) = (month.trim().parse::<i64>(), year.trim().parse::<i64>()) else { return false };
+    let year = if year < 100 { 2000 + year } else { year };
+    if !(1..=12).contains(&month) {
+        return false;
+    }
+    let (this_year, this_month, _) = crate::calendar::civil_from_days(now.div_euclid(86_400));
+    (year, month) >= (this_year, this_month)
+}
+
+/// The QR code of a URL as an SVG document (drawn on the server: nothing to download).
+pub fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build(),
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_and_expiry_dates_checked() {
+        assert_eq!(mask_name("Wanjiku", "Kamau"), "Wanjiku K.");
+        let now = 1_795_345_500; // 2026-11-22
+        assert!(valid_expiry("12/26", now));
+        assert!(valid_expiry("11/2026", now));
+        assert!(!valid_expiry("10/26", now));
+        assert!(!valid_expiry("13/27", now));
+        assert!(!valid_expiry("soon", now));
+        assert!(qr_svg("https://raia.example/verify/ABC").starts_with("<?xml"));
+        assert_eq!(random_code(16).len(), 16);
+    }
+}

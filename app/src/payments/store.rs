@@ -1,0 +1,231 @@
+//! The payments and receipts tables. Every change of a payment is conditional on its status
+//! (`... WHERE status = 'pending'`), so a duplicate or late answer changes nothing.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row, Transaction};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    pub id: i64,
+    pub invoice_id: i64,
+    pub method: String,
+    pub status: String,
+    pub checkout_request_id: Option<String>,
+    pub mpesa_receipt: Option<String>,
+    pub phone: Option<String>,
+    pub card_brand: Option<String>,
+    pub card_last4: Option<String>,
+    pub amount_cents: i64,
+    pub result_code: Option<i64>,
+    pub result_desc: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, invoice_id, method, status, checkout_request_id, mpesa_receipt, phone, card_brand, card_last4, amount_cents, result_code, result_desc, created_at";
+
+fn from_row(row: &AnyRow) -> Payment {
+    Payment {
+        id: row.get("id"),
+        invoice_id: row.get("invoice_id"),
+        method: row.get("method"),
+        status: row.get("status"),
+        checkout_request_id: row.get("checkout_request_id"),
+        mpesa_receipt: row.get("mpesa_receipt"),
+        phone: row.get("phone"),
+        card_brand: row.get("card_brand"),
+        card_last4: row.get("card_last4"),
+        amount_cents: row.get("amount_cents"),
+        result_code: row.get("result_code"),
+        result_desc: row.get("result_desc"),
+        created_at: row.get("created_at"),
+    }
+}
+
+pub struct NewPayment<'a> {
+    pub invoice_id: i64,
+    pub method: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub card_brand: Option<&'a str>,
+    pub card_last4: Option<&'a str>,
+    pub mpesa_receipt: Option<&'a str>,
+    pub amount_cents: i64,
+}
+
+pub async fn insert(tx: &mut Transaction<'static, Any>, payment: &NewPayment<'_>, now: i64, next_check_at: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO payments (invoice_id, method, status, idempotency_key, phone, card_brand, card_last4, mpesa_receipt, amount_cents, created_at, updated_at, next_check_at) \
+         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+    )
+    .bind(payment.invoice_id)
+    .bind(payment.method)
+    .bind(payment.idempotency_key)
+    .bind(payment.phone)
+    .bind(payment.card_brand)
+    .bind(payment.card_last4)
+    .bind(payment.mpesa_receipt)
+    .bind(payment.amount_cents)
+    .bind(now)
+    .bind(next_check_at)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn find<'e, E: Executor<'e, Database = Any>>(executor: E, id: i64) -> Result<Option<Payment>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE id = $1")).bind(id).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn find_by_idempotency_key<'e, E: Executor<'e, Database = Any>>(executor: E, key: &str) -> Result<Option<Payment>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE idempotency_key = $1")).bind(key).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn find_by_checkout_id<'e, E: Executor<'e, Database = Any>>(executor: E, checkout_request_id: &str) -> Result<Option<Payment>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE checkout_request_id = $1")).bind(checkout_request_id).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The invoice's attempt still waiting for an answer, if any.
+pub async fn pending_for_invoice<'e, E: Executor<'e, Database = Any>>(executor: E, invoice_id: i64) -> Result<Option<Payment>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE invoice_id = $1 AND status = 'pending' ORDER BY id DESC LIMIT 1"))
+        .bind(invoice_id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn for_account<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64) -> Result<Vec<(Payment, String, String, Option<String>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.invoice_id, p.method, p.status, p.checkout_request_id, p.mpesa_receipt, p.phone, p.card_brand, p.card_last4, p.amount_cents, \
+         p.result_code, p.result_desc, p.created_at, a.reference AS app_reference, a.service_slug, r.number AS receipt_number \
+         FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN applications a ON a.id = i.application_id \
+         LEFT JOIN receipts r ON r.payment_id = p.id WHERE a.account_id = $1 ORDER BY p.id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (from_row(row), row.get::<Option<String>, _>("app_reference").unwrap_or_default(), row.get("service_slug"), row.get("receipt_number")))
+        .collect())
+}
+
+/// Records the gateway's id for the attempt (after the STK push was accepted).
+pub async fn set_checkout_id(tx: &mut Transaction<'static, Any>, id: i64, checkout_request_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET checkout_request_id = $1, updated_at = $2 WHERE id = $3").bind(checkout_request_id).bind(now).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// pending → succeeded. False when the payment was no longer pending (a duplicate answer).
+/// `receipt` is the provider's receipt, when known (an STK query does not say it).
+pub async fn mark_succeeded(tx: &mut Transaction<'static, Any>, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE payments SET status = 'succeeded', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status = 'pending'")
+        .bind(receipt)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
+/// A late callback may bring the M-Pesa receipt number a query-settled payment lacks; that is all it may change.
+pub async fn fill_missing_receipt(db: &crate::db::Db, checkout_request_id: &str, receipt: &str) -> Result<(), sqlx::Error> {
+    let _ = sqlx::query("UPDATE payments SET mpesa_receipt = $1 WHERE checkout_request_id = $2 AND status = 'succeeded' AND mpesa_receipt IS NULL")
+        .bind(receipt)
+        .bind(checkout_request_id)
+        .execute(db.pool())
+        .await;
+    Ok(())
+}
+
+/// pending → failed (or expired). False when it was no longer pending.
+pub async fn mark_failed(tx: &mut Transaction<'static, Any>, id: i64, status: &str, code: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE payments SET status = $1, result_code = $2, result_desc = $3, updated_at = $4 WHERE id = $5 AND status = 'pending'")
+        .bind(status)
+        .bind(code)
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Pending M-Pesa payments due a check, oldest first.
+pub async fn due_for_check<'e, E: Executor<'e, Database = Any>>(executor: E, now: i64, limit: i64) -> Result<Vec<Payment>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE status = 'pending' AND method = 'mpesa' AND next_check_at <= $1 ORDER BY id LIMIT $2"))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(executor)
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Takes the lease on a payment's next check; false when another process took it first.
+pub async fn lease_check(db: &crate::db::Db, id: i64, now: i64, until: i64) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE payments SET next_check_at = $1 WHERE id = $2 AND status = 'pending' AND next_check_at <= $3")
+        .bind(until)
+        .bind(id)
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub number: String,
+    pub payment_id: i64,
+    pub invoice_id: i64,
+    pub verify_code: String,
+    pub created_at: i64,
+}
+
+fn receipt_from_row(row: &AnyRow) -> Receipt {
+    Receipt {
+        number: row.get("number"),
+        payment_id: row.get("payment_id"),
+        invoice_id: row.get("invoice_id"),
+        verify_code: row.get("verify_code"),
+        created_at: row.get("created_at"),
+    }
+}
+
+pub async fn insert_receipt(tx: &mut Transaction<'static, Any>, number: &str, payment_id: i64, invoice_id: i64, verify_code: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO receipts (number, payment_id, invoice_id, verify_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(number)
+        .bind(payment_id)
+        .bind(invoice_id)
+        .bind(verify_code)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+const RECEIPT_COLUMNS: &str = "number, payment_id, invoice_id, verify_code, created_at";
+
+/// A receipt by its number (the citizen's copy) or by its verification code (anyone).
+pub async fn receipt_by_text<'e, E: Executor<'e, Database = Any>>(executor: E, key: ReceiptKey, value: &str) -> Result<Option<Receipt>, sqlx::Error> {
+    let column = match key {
+        ReceiptKey::Number => "number",
+        ReceiptKey::VerifyCode => "verify_code",
+    };
+    let row = sqlx::query(&format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE {column} = $1")).bind(value).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(receipt_from_row))
+}
+
+pub async fn receipt_for_payment<'e, E: Executor<'e, Database = Any>>(executor: E, payment_id: i64) -> Result<Option<Receipt>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE payment_id = $1")).bind(payment_id).fetch_optional(executor).await?;
+    Ok(row.as_ref().map(receipt_from_row))
+}
+
+#[derive(Clone, Copy)]
+pub enum ReceiptKey {
+    Number,
+    VerifyCode,
+}
