@@ -98,7 +98,7 @@ run_e2e() {
   port=$(free_port)
   data_dir=$(mktemp -d)
   say "starting the release server on 127.0.0.1:$port with a fresh database"
-  APP_ENV=dev BIND_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data_dir/raia.db" UPLOAD_DIR="$data_dir/uploads" \
+  APP_ENV=dev BIND_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data_dir/raia.db" UPLOAD_DIR="$data_dir/uploads" MPESA_SIM_DELAY_SECONDS=1 \
     LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
     RUST_LOG=warn "$CARGO_TARGET_DIR/release/raia-server" >"$data_dir/server.log" 2>&1 &
   server_pid=$!

@@ -68,6 +68,9 @@ test.describe("applying and reviewing", () => {
     await expect(page).toHaveURL(/\/login\?logged_out=1/);
   }
 
+  // The passport application the first journey makes, paid for in the next.
+  let reference = "";
+
   async function continueStep(page: Page) {
     await page.getByRole("button", { name: "Save and continue" }).click();
   }
@@ -138,7 +141,7 @@ test.describe("applying and reviewing", () => {
     await page.getByRole("button", { name: "Submit application" }).click();
 
     await expect(page).toHaveURL(/\/applications\/PSP-\d{4}-\d{6}\?submitted=1/);
-    const reference = (await page.locator(".banner .mono").textContent())!.trim();
+    reference = (await page.locator(".banner .mono").textContent())!.trim();
     await expect(page.locator(".status-panel .badge")).toHaveText("Submitted");
     await expect(page.locator(".status-panel .badge")).toHaveClass(/badge--pending/);
     await expectAccessible(page);
@@ -198,6 +201,53 @@ test.describe("applying and reviewing", () => {
     const outbox = await page.request.get(`/dev/outbox.json?to=${encodeURIComponent(CITIZEN.e164)}`);
     const messages: { body: string }[] = await outbox.json();
     expect(messages.map((m) => m.body)).toContainEqual(expect.stringContaining(`${reference} was approved. Pay KES 4,550`));
+  });
+
+  test("the citizen pays by M-Pesa: cancelled first, then paid; the receipt verifies anywhere", async ({ page, browser }) => {
+    await logInWithCode(page, CITIZEN.id, PASSWORD, CITIZEN.e164);
+    await page.goto(`/applications/${reference}`);
+    await page.getByRole("link", { name: "Pay KES 4,550" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pay for your application");
+    await waitForHydration(page);
+    await expect(page.getByRole("row", { name: /Service fee\s+KES 4,500/ })).toBeVisible();
+    await expect(page.getByRole("row", { name: /Convenience fee\s+KES 50/ })).toBeVisible();
+    await expect(page.getByLabel("M-Pesa phone number")).toHaveValue("+254733444555");
+    await expectAccessible(page);
+
+    // A phone ending 0002 cancels the request: a plain-language failure, then "Try again".
+    await page.getByLabel("M-Pesa phone number").fill("0700 000 002");
+    await page.getByRole("button", { name: "Pay KES 4,550" }).click();
+    await expect(page.getByRole("heading", { name: "Check your phone and enter your M-Pesa PIN" })).toBeVisible();
+    await expectAccessible(page);
+    await expect(page.getByRole("heading", { name: "The payment was not completed" })).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText("The payment was cancelled on the phone.")).toBeVisible();
+
+    await page.getByLabel("M-Pesa phone number").fill("0733 444 555");
+    await page.getByRole("button", { name: "Pay KES 4,550" }).click();
+    await expect(page.getByRole("heading", { name: "Payment received" })).toBeVisible({ timeout: 15_000 });
+    await page.getByRole("link", { name: "View your receipt" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Payment receipt");
+    await expect(page.locator(".receipt")).toContainText(reference);
+    await expect(page.locator(".receipt")).toContainText("KES 4,550");
+    await expect(page.locator(".receipt__qr svg")).toBeVisible();
+    await expectAccessible(page);
+    const verifyUrl = (await page.locator(".receipt__qr a").getAttribute("href"))!;
+
+    await page.goto(`/applications/${reference}`);
+    await expect(page.locator(".status-panel .badge")).toHaveText("Paid");
+    await expect(page.locator(".status-panel .badge")).toHaveClass(/badge--done/);
+
+    // Anyone can check the receipt, without an account; only non-sensitive facts show.
+    const stranger = await browser.newContext();
+    const other = await stranger.newPage();
+    await other.goto(verifyUrl);
+    await expect(other.getByRole("heading", { name: "This receipt is genuine" })).toBeVisible();
+    await expect(other.getByText("Otieno O.")).toBeVisible();
+    await expect(other.getByText("Odhiambo")).toHaveCount(0);
+    await expectAccessible(other);
+    await other.goto(verifyUrl.replace(/\/verify\/.*/, "/verify/AAAAAAAAAAAAAAAA"));
+    await expect(other.getByRole("heading", { name: "We could not find a receipt with this code" })).toBeVisible();
+    await stranger.close();
   });
 
   test("a citizen never reaches the back office", async ({ page }) => {

@@ -1,6 +1,7 @@
 //! Invoices: what an application owes. One unpaid (or pending) invoice per application at a
 //! time, enforced by a unique index; its number is what a citizen types as the paybill account.
 
+use crate::payments::states::{invoice_states_from, InvoiceEvent};
 use crate::services::store::next_reference_number;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
@@ -10,27 +11,8 @@ pub const CONVENIENCE_FEE_CENTS: i64 = 50_00;
 /// An invoice can be paid for this long; a new one is opened after.
 pub const INVOICE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InvoiceStatus {
-    Unpaid,
-    Pending,
-    Paid,
-    Expired,
-    Cancelled,
-}
-
-impl InvoiceStatus {
-    pub fn parse(text: &str) -> InvoiceStatus {
-        match text {
-            "pending" => InvoiceStatus::Pending,
-            "paid" => InvoiceStatus::Paid,
-            "expired" => InvoiceStatus::Expired,
-            "cancelled" => InvoiceStatus::Cancelled,
-            _ => InvoiceStatus::Unpaid,
-        }
-    }
-}
+/// An invoice's status, as the state table in `states` names it.
+pub use crate::payments::states::InvoiceState as InvoiceStatus;
 
 #[derive(Clone, Debug)]
 pub struct Invoice {
@@ -87,7 +69,8 @@ pub async fn open(tx: &mut Transaction<'static, Any>, application_id: i64, total
 }
 
 pub async fn cancel_open(tx: &mut Transaction<'static, Any>, application_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invoices SET status = 'cancelled' WHERE application_id = $1 AND status IN ('unpaid', 'pending')").bind(application_id).execute(&mut **tx).await?;
+    let sql = format!("UPDATE invoices SET status = 'cancelled' WHERE application_id = $1 AND status IN ({})", invoice_states_from(InvoiceEvent::Cancelled));
+    sqlx::query(&sql).bind(application_id).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -109,19 +92,22 @@ pub async fn find_by_number<'e, E: Executor<'e, Database = Any>>(executor: E, nu
 
 /// unpaid → pending, for the one attempt that wins. False when another attempt got there first.
 pub async fn mark_pending(tx: &mut Transaction<'static, Any>, invoice_id: i64) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query("UPDATE invoices SET status = 'pending' WHERE id = $1 AND status = 'unpaid'").bind(invoice_id).execute(&mut **tx).await?.rows_affected();
+    let sql = format!("UPDATE invoices SET status = 'pending' WHERE id = $1 AND status IN ({})", invoice_states_from(InvoiceEvent::AttemptStarted));
+    let changed = sqlx::query(&sql).bind(invoice_id).execute(&mut **tx).await?.rows_affected();
     Ok(changed == 1)
 }
 
 /// pending → unpaid after a failed attempt, so the citizen can try again.
 pub async fn reopen(tx: &mut Transaction<'static, Any>, invoice_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invoices SET status = 'unpaid' WHERE id = $1 AND status = 'pending'").bind(invoice_id).execute(&mut **tx).await?;
+    let sql = format!("UPDATE invoices SET status = 'unpaid' WHERE id = $1 AND status IN ({})", invoice_states_from(InvoiceEvent::AttemptEnded));
+    sqlx::query(&sql).bind(invoice_id).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// unpaid or pending → paid. False when it was paid (or closed) already: nothing is paid twice.
 pub async fn mark_paid(tx: &mut Transaction<'static, Any>, invoice_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query("UPDATE invoices SET status = 'paid', paid_at = $1 WHERE id = $2 AND status IN ('unpaid', 'pending')")
+    let sql = format!("UPDATE invoices SET status = 'paid', paid_at = $1 WHERE id = $2 AND status IN ({})", invoice_states_from(InvoiceEvent::Paid));
+    let changed = sqlx::query(&sql)
         .bind(now)
         .bind(invoice_id)
         .execute(&mut **tx)

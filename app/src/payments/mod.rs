@@ -12,4 +12,6 @@ pub mod invoices;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod states;
+#[cfg(feature = "ssr")]
 pub mod store;

@@ -11,6 +11,7 @@ use crate::identity::notifier::{Channel, Message, Notifier};
 use crate::payments::daraja::{outcome_of, C2bConfirmation, StkCallback};
 use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayOutcome, PaymentGateway, PaymentRequest};
 use crate::payments::invoices::{self, Invoice, InvoiceStatus};
+use crate::payments::states::AttemptEvent;
 use crate::payments::store::{self, NewPayment, Payment, ReceiptKey};
 use crate::payments::views::{InvoiceView, PayPage, PaymentView, ReceiptView, VerifiedReceipt};
 use crate::services::catalogue::format_kes;
@@ -73,19 +74,12 @@ fn paid_with(payment: &Payment) -> String {
 }
 
 fn invoice_view(invoice: &Invoice) -> InvoiceView {
-    let status = match invoice.status {
-        InvoiceStatus::Unpaid => "unpaid",
-        InvoiceStatus::Pending => "pending",
-        InvoiceStatus::Paid => "paid",
-        InvoiceStatus::Expired => "expired",
-        InvoiceStatus::Cancelled => "cancelled",
-    };
     InvoiceView {
         number: invoice.number.clone(),
         service_fee_cents: invoice.service_fee_cents,
         convenience_fee_cents: invoice.convenience_fee_cents,
         total_cents: invoice.total_cents,
-        status: status.to_string(),
+        status: invoice.status.as_str().to_string(),
         expires_at: invoice.expires_at,
     }
 }
@@ -212,10 +206,10 @@ impl Payments {
                 tx.commit().await?;
             }
             Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(id, receipt.as_deref(), None).await.map(|_| ())?,
-            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, "failed", code, &reason).await?,
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, AttemptEvent::Declined, code, &reason).await?,
             Err(error) => {
                 tracing::warn!(%error, payment = id, "STK push not sent");
-                self.fail(id, "failed", -1, "M-Pesa could not be reached").await?;
+                self.fail(id, AttemptEvent::Declined, -1, "M-Pesa could not be reached").await?;
             }
         }
         Ok(id)
@@ -259,8 +253,8 @@ impl Payments {
         let request = PaymentRequest::Card { number: digits, amount_cents: invoice.total_cents, description: service };
         match self.card.start(&request, "").await {
             Ok(GatewayOutcome::Succeeded { .. }) => self.settle(id, None, None).await.map(|_| ())?,
-            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, "failed", code, &reason).await?,
-            Ok(GatewayOutcome::Pending { .. }) | Err(_) => self.fail(id, "failed", -1, "the card payment could not be completed").await?,
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, AttemptEvent::Declined, code, &reason).await?,
+            Ok(GatewayOutcome::Pending { .. }) | Err(_) => self.fail(id, AttemptEvent::Declined, -1, "the card payment could not be completed").await?,
         }
         Ok(id)
     }
@@ -302,10 +296,10 @@ impl Payments {
     }
 
     /// The attempt failed (or got no answer): the invoice can be paid again; the citizen is told.
-    async fn fail(&self, payment_id: i64, status: &str, code: i64, reason: &str) -> Result<(), AppError> {
+    async fn fail(&self, payment_id: i64, event: AttemptEvent, code: i64, reason: &str) -> Result<(), AppError> {
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
-        if !store::mark_failed(&mut tx, payment_id, status, code, reason, now).await? {
+        if !store::mark_failed(&mut tx, payment_id, event, code, reason, now).await? {
             return Ok(());
         }
         let Some(payment) = store::find(&mut *tx, payment_id).await? else { return Ok(()) };
@@ -345,7 +339,7 @@ impl Payments {
                 Ok(if self.settle(payment.id, receipt.as_deref(), Some(amount)).await? { CallbackOutcome::Settled } else { CallbackOutcome::Ignored("not settled") })
             }
             GatewayOutcome::Failed { code, reason } => {
-                self.fail(payment.id, "failed", code, &reason).await?;
+                self.fail(payment.id, AttemptEvent::Declined, code, &reason).await?;
                 Ok(CallbackOutcome::Failed)
             }
             GatewayOutcome::Pending { .. } => Ok(CallbackOutcome::Ignored("no result")),
@@ -388,13 +382,13 @@ impl Payments {
     /// Applies what the gateway says of a pending M-Pesa attempt now.
     async fn check(&self, payment: &Payment) -> Result<(), AppError> {
         let Some(checkout) = &payment.checkout_request_id else {
-            return self.fail(payment.id, "failed", -1, "M-Pesa could not be reached").await;
+            return self.fail(payment.id, AttemptEvent::Declined, -1, "M-Pesa could not be reached").await;
         };
         match self.mpesa.query(checkout).await {
             Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(payment.id, receipt.as_deref(), None).await.map(|_| ()),
-            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(payment.id, if code == 1037 { "expired" } else { "failed" }, code, &reason).await,
+            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(payment.id, if code == 1037 { AttemptEvent::NoAnswer } else { AttemptEvent::Declined }, code, &reason).await,
             Ok(GatewayOutcome::Pending { .. }) if self.now() - payment.created_at >= self.pending_timeout_seconds => {
-                self.fail(payment.id, "expired", 1037, "no answer from the phone").await
+                self.fail(payment.id, AttemptEvent::NoAnswer, 1037, "no answer from the phone").await
             }
             Ok(GatewayOutcome::Pending { .. }) => Ok(()),
             Err(error) => {

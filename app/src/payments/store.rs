@@ -1,6 +1,7 @@
 //! The payments and receipts tables. Every change of a payment is conditional on its status
 //! (`... WHERE status = 'pending'`), so a duplicate or late answer changes nothing.
 
+use crate::payments::states::{next_attempt_status, AttemptEvent, AttemptStatus, ALL_ATTEMPT_STATUSES};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -117,10 +118,19 @@ pub async fn set_checkout_id(tx: &mut Transaction<'static, Any>, id: i64, checko
     Ok(())
 }
 
+/// The status an event leads to, and the statuses it may come from, as SQL.
+fn attempt_move(event: AttemptEvent) -> (&'static str, String) {
+    let from: Vec<String> = ALL_ATTEMPT_STATUSES.iter().filter(|s| next_attempt_status(**s, event).is_some()).map(|s| format!("'{}'", s.as_str())).collect();
+    let to = next_attempt_status(AttemptStatus::Pending, event).map(AttemptStatus::as_str).unwrap_or("pending");
+    (to, from.join(", "))
+}
+
 /// pending → succeeded. False when the payment was no longer pending (a duplicate answer).
 /// `receipt` is the provider's receipt, when known (an STK query does not say it).
 pub async fn mark_succeeded(tx: &mut Transaction<'static, Any>, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query("UPDATE payments SET status = 'succeeded', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status = 'pending'")
+    let (to, from) = attempt_move(AttemptEvent::Paid);
+    let sql = format!("UPDATE payments SET status = '{to}', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status IN ({from})");
+    let changed = sqlx::query(&sql)
         .bind(receipt)
         .bind(now)
         .bind(id)
@@ -140,10 +150,11 @@ pub async fn fill_missing_receipt(db: &crate::db::Db, checkout_request_id: &str,
     Ok(())
 }
 
-/// pending → failed (or expired). False when it was no longer pending.
-pub async fn mark_failed(tx: &mut Transaction<'static, Any>, id: i64, status: &str, code: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query("UPDATE payments SET status = $1, result_code = $2, result_desc = $3, updated_at = $4 WHERE id = $5 AND status = 'pending'")
-        .bind(status)
+/// pending → failed (declined) or expired (no answer). False when it was no longer pending.
+pub async fn mark_failed(tx: &mut Transaction<'static, Any>, id: i64, event: AttemptEvent, code: i64, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let (to, from) = attempt_move(event);
+    let sql = format!("UPDATE payments SET status = '{to}', result_code = $1, result_desc = $2, updated_at = $3 WHERE id = $4 AND status IN ({from})");
+    let changed = sqlx::query(&sql)
         .bind(code)
         .bind(reason)
         .bind(now)
