@@ -28,10 +28,11 @@ pub fn PaymentsPage() -> impl IntoView {
                         <ul class="application-list">
                             {list.into_iter().map(|p| {
                                 let state = match p.status.as_str() {
-                                    "succeeded" => t_string!(i18n, payments.succeeded).to_string(),
-                                    "pending" => t_string!(i18n, payments.pending).to_string(),
-                                    _ => failure_text(i18n, p.result_code),
+                                    "succeeded" => t_string!(i18n, payments.succeeded),
+                                    "pending" => t_string!(i18n, payments.pending),
+                                    _ => t_string!(i18n, payments.failed),
                                 };
+                                let reason = (p.status == "failed" || p.status == "expired").then(|| failure_text(i18n, p.result_code));
                                 view! {
                                     <li class="application-list__item">
                                         <div class="application-list__main">
@@ -43,6 +44,7 @@ pub fn PaymentsPage() -> impl IntoView {
                                         </div>
                                         <div class="application-list__status">
                                             <strong class=if p.status == "succeeded" { "badge badge--done" } else if p.status == "pending" { "badge badge--pending" } else { "badge badge--attention" }>{state}</strong>
+                                            {reason.map(|reason| view! { <span class="hint">{reason}</span> })}
                                             {p.receipt_number.map(|n| view! { <a href=format!("/receipts/{n}")>{t!(i18n, pay.view_receipt)}</a> })}
                                         </div>
                                     </li>
