@@ -101,18 +101,23 @@ impl Payments {
         let invoice = invoices::find(self.db.pool(), payment.invoice_id).await?.ok_or(AppError::NotFound)?;
         let row = applications_store::find_by_id(self.db.pool(), invoice.application_id).await?.ok_or(AppError::NotFound)?;
         let receipt = store::receipt_for_payment(self.db.pool(), payment.id).await?;
-        Ok(PaymentView {
+        Ok(self.view_of(payment, row.reference.unwrap_or_default(), &row.service_slug, receipt.map(|r| r.number)))
+    }
+
+    /// An attempt as the pages show it, once its application and receipt are known.
+    fn view_of(&self, payment: &Payment, reference: String, service_slug: &str, receipt_number: Option<String>) -> PaymentView {
+        PaymentView {
             id: payment.id,
             method: payment.method.clone(),
             status: payment.status.clone(),
             amount_cents: payment.amount_cents,
             paid_with: paid_with(payment),
             result_code: payment.result_code,
-            reference: row.reference.unwrap_or_default(),
-            service_name: self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default(),
-            receipt_number: receipt.map(|r| r.number),
+            reference,
+            service_name: self.applications.catalogue.service(service_slug).map(|s| s.name.clone()).unwrap_or_default(),
+            receipt_number,
             created_at: payment.created_at,
-        })
+        }
     }
 
     /// The pay page: what is owed, and the attempt being followed (`payment_id`) or still pending.
@@ -427,18 +432,7 @@ impl Payments {
         let rows = store::for_account(self.db.pool(), citizen.id).await?;
         Ok(rows
             .into_iter()
-            .map(|(payment, reference, service_slug, receipt_number)| PaymentView {
-                id: payment.id,
-                method: payment.method.clone(),
-                status: payment.status.clone(),
-                amount_cents: payment.amount_cents,
-                paid_with: paid_with(&payment),
-                result_code: payment.result_code,
-                reference,
-                service_name: self.applications.catalogue.service(&service_slug).map(|s| s.name.clone()).unwrap_or_default(),
-                receipt_number,
-                created_at: payment.created_at,
-            })
+            .map(|(payment, reference, service_slug, receipt_number)| self.view_of(&payment, reference, &service_slug, receipt_number))
             .collect())
     }
 
