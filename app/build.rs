@@ -12,6 +12,8 @@ const OTHER_LOCALES: [&str; 1] = ["sw"];
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo::rerun-if-changed=locales");
+    // `sqlx::migrate!` embeds the migration folders; a new file must rebuild the crate.
+    println!("cargo::rerun-if-changed=migrations");
 
     let config = Config::new(DEFAULT_LOCALE)
         .and_then(|config| config.add_locales(OTHER_LOCALES))

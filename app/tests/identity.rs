@@ -45,7 +45,7 @@ fn problem(result: Result<impl std::fmt::Debug, AppError>) -> Problem {
 impl World {
     async fn register_baraka(&self) {
         let token = self.identity.start_registration(None, "citizen", "67890123", "baraka", "1995").await.unwrap();
-        self.identity.complete_registration(token.as_deref(), "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await.unwrap();
+        self.identity.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await.unwrap();
     }
 
     async fn last_message_to(&self, to: &str) -> Message {
@@ -87,12 +87,11 @@ async fn registration_checks_the_registry_without_saying_which_detail_is_wrong()
         assert_eq!(problem(id.start_registration(None, "citizen", "67890123", "Baraka", "19x5").await), Problem::InvalidYearOfBirth);
 
         // Case and surrounding spaces do not matter.
-        let token = id.start_registration(None, "citizen", " 67890123 ", "  bArAkA ", "1995").await.unwrap().expect("new session");
+        let token = id.start_registration(None, "citizen", " 67890123 ", "  bArAkA ", "1995").await.unwrap();
         let person = id.registration_person(Some(&token)).await.unwrap().expect("matched person");
         assert_eq!((person.first_name.as_str(), person.surname.as_str()), ("Baraka", "Mutua"));
 
-        let foreign = id.start_registration(None, "foreign_resident", "fr900100", "Grace", "1988").await.unwrap();
-        assert!(foreign.is_some());
+        id.start_registration(None, "foreign_resident", "fr900100", "Grace", "1988").await.expect("a foreign resident matches");
         w.test_db.drop_database().await;
     }
 }
@@ -103,8 +102,8 @@ async fn registration_details_are_validated_and_an_id_registers_once() {
         let w = world(test_db).await;
         let id = &w.identity;
         let token = id.start_registration(None, "citizen", "67890123", "Baraka", "1995").await.unwrap();
-        let token = token.as_deref();
-        match id.complete_registration(token, "not-an-email", "12345", "short", "short").await {
+        let token = Some(token.as_str());
+        match id.complete_registration(token, IP, "not-an-email", "12345", "short", "short").await {
             Err(AppError::Invalid(problems)) => {
                 let fields: Vec<_> = problems.iter().map(|p| (p.field.as_str(), p.problem.clone())).collect();
                 assert!(fields.contains(&("email", Problem::InvalidEmail)), "{fields:?}");
@@ -112,16 +111,16 @@ async fn registration_details_are_validated_and_an_id_registers_once() {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(problem(id.complete_registration(token, "b@example.com", "0722000333", "baraka mutua rocks", "baraka mutua rocks").await), Problem::PasswordContainsName);
-        assert_eq!(problem(id.complete_registration(token, "b@example.com", "0722000333", "leavemealone", "leavemealone").await), Problem::PasswordCommon);
-        assert_eq!(problem(id.complete_registration(token, "b@example.com", "0722000333", PASSWORD, "something else entirely").await), Problem::PasswordsDiffer);
-        id.complete_registration(token, "Baraka@Example.com", "+254 722 000 333", PASSWORD, PASSWORD).await.unwrap();
+        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", "baraka mutua rocks", "baraka mutua rocks").await), Problem::PasswordContainsName);
+        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", "leavemealone", "leavemealone").await), Problem::PasswordCommon);
+        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", PASSWORD, "something else entirely").await), Problem::PasswordsDiffer);
+        id.complete_registration(token, IP, "Baraka@Example.com", "+254 722 000 333", PASSWORD, PASSWORD).await.unwrap();
 
         // Registering the same ID again is refused, with the way to log in.
         assert_eq!(problem(id.start_registration(None, "citizen", "67890123", "Baraka", "1995").await), Problem::AlreadyRegistered);
         // Someone else cannot reuse the email or phone.
         let other = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
-        match id.complete_registration(other.as_deref(), "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await {
+        match id.complete_registration(Some(&other), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await {
             Err(AppError::Invalid(problems)) => {
                 assert!(problems.iter().any(|p| p.problem == Problem::EmailTaken));
                 assert!(problems.iter().any(|p| p.problem == Problem::PhoneTaken));
@@ -139,7 +138,7 @@ async fn login_takes_password_then_code_and_rotates_the_session_each_step() {
         w.register_baraka().await;
         let id = &w.identity;
         for identifier in ["67890123", "baraka@example.com", "0722000333", "+254722000333", "254722000333"] {
-            let anonymous = id.start_reset(None, "nobody").await.unwrap().unwrap();
+            let anonymous = id.start_reset(None, "nobody").await.unwrap();
             // An anonymous session a while old (so loading it touches it) must not stall the login.
             w.clock.advance(61);
             let pending = id.log_in(Some(&anonymous), IP, identifier, PASSWORD, Some("/applications")).await.unwrap();
@@ -208,7 +207,7 @@ async fn five_wrong_passwords_lock_for_fifteen_minutes_and_a_reset_unlocks() {
             let _ = id.log_in(None, IP, "67890123", "wrong wrong wrong", None).await;
         }
         assert!(matches!(problem(id.log_in(None, IP, "67890123", PASSWORD, None).await), Problem::Locked { .. }));
-        let reset = id.start_reset(None, "baraka@example.com").await.unwrap().unwrap();
+        let reset = id.start_reset(None, "baraka@example.com").await.unwrap();
         id.send_reset_code(Some(&reset), "sms").await.unwrap();
         let code = w.last_code_to("+254722000333").await;
         id.verify_reset_code(Some(&reset), &code).await.unwrap();
@@ -276,24 +275,153 @@ async fn codes_expire_void_after_five_wrong_entries_and_resend_is_limited() {
 }
 
 #[tokio::test]
-async fn twenty_login_attempts_a_minute_per_address() {
+async fn sixty_login_attempts_a_minute_per_address_and_twenty_per_identifier() {
     for test_db in TestDb::all().await {
         let w = world(test_db).await;
         let id = &w.identity;
-        // Start at the turn of a minute, so all 21 attempts fall in one window.
+        // Start at the turn of a quarter hour, so every attempt falls in one window of each limit.
         use raia_app::clock::Clock;
-        w.clock.advance(60 - w.clock.now().rem_euclid(60));
-        for _ in 0..20 {
-            assert!(matches!(id.log_in(None, IP, "11112222", PASSWORD, None).await, Err(AppError::Invalid(_))));
+        w.clock.advance(900 - w.clock.now().rem_euclid(900));
+        for n in 0..60 {
+            let identifier = format!("1111{n:04}");
+            assert!(matches!(id.log_in(None, IP, &identifier, PASSWORD, None).await, Err(AppError::Invalid(_))));
         }
-        match id.log_in(None, IP, "11112222", PASSWORD, None).await {
+        match id.log_in(None, IP, "22223333", PASSWORD, None).await {
             Err(AppError::TooManyRequests { retry_after_seconds }) => assert!((1..=60).contains(&retry_after_seconds)),
             other => panic!("expected 429, got {other:?}"),
         }
         // Another address is not affected; the next minute starts afresh.
-        assert!(matches!(id.log_in(None, "203.0.113.9", "11112222", PASSWORD, None).await, Err(AppError::Invalid(_))));
+        assert!(matches!(id.log_in(None, "203.0.113.9", "22223333", PASSWORD, None).await, Err(AppError::Invalid(_))));
         w.clock.advance(60);
-        assert!(matches!(id.log_in(None, IP, "11112222", PASSWORD, None).await, Err(AppError::Invalid(_))));
+        assert!(matches!(id.log_in(None, IP, "22223333", PASSWORD, None).await, Err(AppError::Invalid(_))));
+
+        // One identifier from many addresses: 20 attempts, then a wait, whoever asks.
+        for n in 0..18 {
+            let address = format!("198.51.100.{}", 100 + n);
+            let answer = id.log_in(None, &address, "22223333", PASSWORD, None).await;
+            assert!(matches!(answer, Err(AppError::Invalid(_))), "attempt {n}: {answer:?}");
+        }
+        assert!(matches!(id.log_in(None, "203.0.113.50", "22223333", PASSWORD, None).await, Err(AppError::TooManyRequests { .. })));
+        assert!(matches!(id.log_in(None, "203.0.113.50", "33334444", PASSWORD, None).await, Err(AppError::Invalid(_))), "another identifier is not affected");
+        w.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_passwords_are_judged_at_most_five_times() {
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        w.register_baraka().await;
+        let guesses = (0..50).map(|n| {
+            let identity = w.identity.clone();
+            // Each from its own address, so only the account's own limits stand in the way.
+            tokio::spawn(async move { identity.log_in(None, &format!("10.0.{}.{}", n / 250, n % 250), "67890123", &format!("wrong guess number {n}"), None).await })
+        });
+        let mut judged = 0;
+        for guess in guesses.collect::<Vec<_>>() {
+            match guess.await.unwrap() {
+                Err(AppError::Invalid(problems)) if problems[0].problem == Problem::WrongCredentials => judged += 1,
+                Err(AppError::Invalid(problems)) if matches!(problems[0].problem, Problem::Locked { .. }) => {}
+                Err(AppError::TooManyRequests { .. }) => {}
+                other => panic!("unexpected answer {other:?}"),
+            }
+        }
+        // Four wrong answers, then the fifth guess locks: never more than five judged.
+        assert!(judged <= 4, "{judged} guesses were judged on the password before the lock");
+        use raia_app::clock::Clock;
+        let locked_until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM accounts WHERE id_number = '67890123'").fetch_one(w.test_db.db.pool()).await.unwrap();
+        assert!(locked_until.is_some_and(|until| until > w.clock.now()), "the account is locked");
+        w.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reset_code_works_only_for_the_account_and_flow_it_was_sent_for() {
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        w.register_baraka().await;
+        let id = &w.identity;
+        // The victim: Amina.
+        let token = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
+        id.complete_registration(Some(&token), IP, "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.unwrap();
+
+        // The attacker (Baraka) starts a reset for himself and gets his own code ...
+        let mine = id.start_reset(None, "67890123").await.unwrap();
+        id.send_reset_code(Some(&mine), "sms").await.unwrap();
+        let my_code = w.last_code_to("+254722000333").await;
+        // ... then, in the same browser, starts a reset for the victim and types his code.
+        let theirs = id.start_reset(Some(&mine), "34567890").await.unwrap();
+        assert_ne!(theirs, mine, "a new flow gets a new session");
+        assert!(id.session(Some(&mine)).await.unwrap().is_none(), "the old flow's session ended");
+        assert_eq!(problem(id.verify_reset_code(Some(&theirs), &my_code).await), Problem::CodeWrong { attempts_left: 4 });
+        assert!(!id.reset_code_verified(Some(&theirs)).await.unwrap());
+        assert_eq!(problem(id.set_new_password(Some(&theirs), "the attacker's choice", "the attacker's choice").await), Problem::FlowExpired);
+        // The victim's password still works; and the attacker's code died with its flow.
+        id.log_in(None, "203.0.113.1", "34567890", PASSWORD, None).await.expect("victim's password unchanged");
+        let again = id.start_reset(None, "67890123").await.unwrap();
+        assert_eq!(problem(id.verify_reset_code(Some(&again), &my_code).await), Problem::CodeWrong { attempts_left: 4 });
+
+        // The same for login: a code sent in one login flow does not carry into the next.
+        let pending = id.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+        w.clock.advance(31);
+        id.send_login_code(Some(&pending), "sms").await.unwrap();
+        let login_code = w.last_code_to("+254722000333").await;
+        let next_login = id.log_in(Some(&pending), IP, "34567890", PASSWORD, None).await.unwrap();
+        assert_eq!(problem(id.verify_login_code(Some(&next_login), &login_code).await), Problem::FlowExpired);
+        assert!(id.current_account(Some(&next_login)).await.unwrap().is_none());
+        w.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn the_reset_code_step_says_nothing_about_whether_an_account_exists() {
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        w.register_baraka().await;
+        let id = &w.identity;
+        // No code sent yet: a real account and an unknown one answer alike.
+        let real = id.start_reset(None, "67890123").await.unwrap();
+        let ghost = id.start_reset(None, "99990000").await.unwrap();
+        for attempts_left in (1..5).rev() {
+            let real_answer = problem(id.verify_reset_code(Some(&real), "123456").await);
+            let ghost_answer = problem(id.verify_reset_code(Some(&ghost), "123456").await);
+            assert_eq!(real_answer, Problem::CodeWrong { attempts_left });
+            assert_eq!(ghost_answer, real_answer);
+        }
+        assert_eq!(problem(id.verify_reset_code(Some(&real), "123456").await), Problem::CodeVoided);
+        assert_eq!(problem(id.verify_reset_code(Some(&ghost), "123456").await), Problem::CodeVoided);
+
+        // "Sent", then 10 minutes later: expired for both.
+        let real = id.start_reset(None, "67890123").await.unwrap();
+        let ghost = id.start_reset(None, "99990000").await.unwrap();
+        id.send_reset_code(Some(&real), "sms").await.unwrap();
+        id.send_reset_code(Some(&ghost), "sms").await.unwrap();
+        w.clock.advance(10 * 60 + 1);
+        assert_eq!(problem(id.verify_reset_code(Some(&real), "123456").await), Problem::CodeExpired);
+        assert_eq!(problem(id.verify_reset_code(Some(&ghost), "123456").await), Problem::CodeExpired);
+        w.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn registration_contact_checks_are_limited_per_address() {
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        w.register_baraka().await;
+        let id = &w.identity;
+        use raia_app::clock::Clock;
+        w.clock.advance(3600 - w.clock.now().rem_euclid(3600));
+        let token = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
+        // Each try could learn whether an email or phone has an account.
+        for _ in 0..20 {
+            assert!(matches!(id.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await, Err(AppError::Invalid(_))));
+        }
+        assert!(matches!(
+            id.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await,
+            Err(AppError::TooManyRequests { .. })
+        ));
+        // Someone else is not held up.
+        id.complete_registration(Some(&token), "203.0.113.5", "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.expect("another address registers");
         w.test_db.drop_database().await;
     }
 }
@@ -339,7 +467,7 @@ async fn password_reset_looks_the_same_for_unknown_accounts_and_ends_every_sessi
 
         // Unknown identifier: every step answers as for a real one, and nothing is sent.
         let before = w.outbox.list(None, 1000).await.unwrap().len();
-        let ghost = id.start_reset(None, "ghost@example.com").await.unwrap().unwrap();
+        let ghost = id.start_reset(None, "ghost@example.com").await.unwrap();
         id.send_reset_code(Some(&ghost), "sms").await.unwrap();
         assert_eq!(problem(id.send_reset_code(Some(&ghost), "sms").await), Problem::ResendTooSoon { seconds: 30 });
         assert_eq!(problem(id.verify_reset_code(Some(&ghost), "123456").await), Problem::CodeWrong { attempts_left: 4 });
@@ -348,7 +476,7 @@ async fn password_reset_looks_the_same_for_unknown_accounts_and_ends_every_sessi
 
         // Real account.
         w.clock.advance(31);
-        let reset = id.start_reset(None, "0722000333").await.unwrap().unwrap();
+        let reset = id.start_reset(None, "0722000333").await.unwrap();
         assert_eq!(problem(id.set_new_password(Some(&reset), "another fine password", "another fine password").await), Problem::FlowExpired);
         id.send_reset_code(Some(&reset), "email").await.unwrap();
         let code = w.last_code_to("baraka@example.com").await;
@@ -362,6 +490,45 @@ async fn password_reset_looks_the_same_for_unknown_accounts_and_ends_every_sessi
         assert!(notice.body.contains("password was changed"), "{}", notice.body);
         assert_eq!(problem(id.log_in(None, IP, "67890123", PASSWORD, None).await), Problem::WrongCredentials, "old password no longer works");
         id.log_in(None, IP, "67890123", "another fine password", None).await.expect("new password works");
+        w.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn codes_in_the_outbox_are_redacted_once_expired_and_old_rows_purged() {
+    use raia_app::clock::Clock;
+    use raia_app::identity::retention;
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        w.register_baraka().await;
+        let pending = w.identity.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+        w.identity.send_login_code(Some(&pending), "sms").await.unwrap();
+        let code = w.last_code_to("+254722000333").await;
+        let db = &w.test_db.db;
+
+        // While the code can still be used, nothing is touched.
+        retention::sweep(db, w.clock.now(), false).await.unwrap();
+        assert!(w.last_message_to("+254722000333").await.body.contains(&code));
+
+        // Expired: the production sweep redacts it; the development one keeps it for /dev/outbox.
+        w.clock.advance(11 * 60);
+        let kept = retention::sweep(db, w.clock.now(), true).await.unwrap();
+        assert_eq!(kept.secrets_redacted, 0);
+        assert!(w.last_message_to("+254722000333").await.body.contains(&code));
+        let swept = retention::sweep(db, w.clock.now(), false).await.unwrap();
+        assert_eq!(swept.secrets_redacted, 1);
+        let stored: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox_messages").fetch_all(db.pool()).await.unwrap();
+        assert!(stored.iter().all(|body| !body.contains(&code)), "no code left in clear: {stored:?}");
+        assert_eq!(w.last_message_to("+254722000333").await.body, retention::REDACTED_BODY);
+
+        // A month on, messages, codes, sessions and counters are gone.
+        w.clock.advance(retention::MESSAGES_KEPT_SECONDS + 1);
+        let swept = retention::sweep(db, w.clock.now(), false).await.unwrap();
+        assert!(swept.messages_deleted >= 1 && swept.codes_deleted >= 1 && swept.sessions_deleted >= 1 && swept.counters_deleted >= 1, "{swept:?}");
+        for table in ["outbox_messages", "one_time_codes", "sessions", "rate_limit_hits"] {
+            let left: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(db.pool()).await.unwrap();
+            assert_eq!(left, 0, "{table}");
+        }
         w.test_db.drop_database().await;
     }
 }

@@ -26,6 +26,8 @@ pub struct Config {
     pub upload_dir: std::path::PathBuf,
     /// A catalogue file to use instead of the shipped one (`CATALOGUE_FILE`).
     pub catalogue_file: Option<std::path::PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: crate::client_address::TrustedProxies,
     pub payments: PaymentsConfig,
 }
 
@@ -83,20 +85,33 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
 
+        // cargo-leptos passes the address from Cargo.toml as LEPTOS_SITE_ADDR; BIND_ADDR wins.
+        let bind_text = get("BIND_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")).unwrap_or_else(|| DEFAULT_BIND_ADDR.into());
+        let bind_addr: SocketAddr = bind_text.parse().unwrap_or_else(|_| {
+            problems.push(format!("BIND_ADDR `{bind_text}` is not an address like 127.0.0.1:3000"));
+            DEFAULT_BIND_ADDR.parse().expect("default address parses")
+        });
+
+        // Fail closed: development (simulators, the dev outbox, demo accounts with published
+        // passwords) only when asked for, or by default on a loopback address nobody else reaches.
         let env = match get("APP_ENV").as_deref() {
-            None | Some("dev") => AppEnv::Dev,
+            Some("dev") => AppEnv::Dev,
             Some("prod") => AppEnv::Prod,
+            None if bind_addr.ip().is_loopback() => AppEnv::Dev,
+            // Either refuses to start; the env chosen here only keeps the other messages relevant.
+            None => {
+                problems.push(format!("APP_ENV must be set (`prod`, or `dev` on a developer's machine) to listen on {bind_addr}, which is not a loopback address"));
+                AppEnv::Dev
+            }
             Some(other) => {
                 problems.push(format!("APP_ENV must be `dev` or `prod`, not `{other}`"));
                 AppEnv::Dev
             }
         };
 
-        // cargo-leptos passes the address from Cargo.toml as LEPTOS_SITE_ADDR; BIND_ADDR wins.
-        let bind_text = get("BIND_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")).unwrap_or_else(|| DEFAULT_BIND_ADDR.into());
-        let bind_addr = bind_text.parse().unwrap_or_else(|_| {
-            problems.push(format!("BIND_ADDR `{bind_text}` is not an address like 127.0.0.1:3000"));
-            DEFAULT_BIND_ADDR.parse().expect("default address parses")
+        let trusted_proxies = crate::client_address::TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).unwrap_or_else(|entry| {
+            problems.push(format!("TRUSTED_PROXIES: `{entry}` is not an address or a CIDR block like 10.0.0.0/8"));
+            Default::default()
         });
 
         let public_base_url_set = get("PUBLIC_BASE_URL");
@@ -182,7 +197,7 @@ impl Config {
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, payments })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments })
         } else {
             Err(ConfigError(problems))
         }
@@ -252,7 +267,20 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let error = config(&[("APP_ENV", "staging"), ("BIND_ADDR", "nowhere"), ("DATABASE_URL", "mysql://x")]).unwrap_err();
-        assert_eq!(error.0.len(), 3, "{error}");
+        let error = config(&[("APP_ENV", "staging"), ("BIND_ADDR", "nowhere"), ("DATABASE_URL", "mysql://x"), ("TRUSTED_PROXIES", "10.0.0.0/8, proxy")]).unwrap_err();
+        assert_eq!(error.0.len(), 4, "{error}");
+        assert!(error.to_string().contains("`proxy` is not an address"), "{error}");
+    }
+
+    #[test]
+    fn without_app_env_only_a_loopback_address_is_development() {
+        assert_eq!(config(&[("BIND_ADDR", "127.0.0.1:3000")]).unwrap().env, AppEnv::Dev);
+        assert_eq!(config(&[("BIND_ADDR", "[::1]:3000")]).unwrap().env, AppEnv::Dev);
+        let error = config(&[("BIND_ADDR", "0.0.0.0:3000")]).expect_err("a public address without APP_ENV is refused");
+        assert!(error.to_string().contains("APP_ENV must be set"), "{error}");
+        // Nor does LEPTOS_SITE_ADDR (set by cargo-leptos) open a back door.
+        assert!(config(&[("LEPTOS_SITE_ADDR", "0.0.0.0:3000")]).is_err());
+        // Asking for dev explicitly still works anywhere (a container on a developer's machine).
+        assert_eq!(config(&[("APP_ENV", "dev"), ("BIND_ADDR", "0.0.0.0:3000")]).unwrap().env, AppEnv::Dev);
     }
 }

@@ -4,12 +4,14 @@
 pub mod assets;
 pub mod callbacks;
 pub mod card_simulator;
+pub mod client_address;
 pub mod config;
 pub mod csrf;
 pub mod daraja_simulator;
 pub mod dev_outbox;
 pub mod documents;
 pub mod health;
+pub mod housekeeping;
 pub mod language;
 pub mod reconciler;
 pub mod router;

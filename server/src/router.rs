@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{callbacks, card_simulator, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
+use crate::{callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
         .layer(middleware::from_fn(csrf::same_origin_only))
+        .layer(middleware::from_fn_with_state(std::sync::Arc::new(state.config.trusted_proxies.clone()), client_address::attach))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

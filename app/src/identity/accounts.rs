@@ -111,23 +111,63 @@ pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>
     .await
 }
 
-/// Counts a wrong password; the fifth in a row locks the account. Returns whether it is now locked.
-pub async fn record_wrong_password(tx: &mut Transaction<'static, Any>, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let attempts: i64 = sqlx::query_scalar("UPDATE accounts SET failed_password_attempts = failed_password_attempts + 1 WHERE id = $1 RETURNING failed_password_attempts")
-        .bind(account_id)
-        .fetch_one(&mut **tx)
-        .await?;
+/// What counting a wrong password did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrongPassword {
+    Counted,
+    /// This was the fifth in a row: the account is locked from now.
+    NowLocked,
+    /// Locked already (by a concurrent guess, maybe): this guess was not judged.
+    AlreadyLocked { until: i64 },
+}
+
+/// The lock's end, when the account is locked at `now`.
+async fn locked_until(tx: &mut Transaction<'static, Any>, account_id: i64, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM accounts WHERE id = $1").bind(account_id).fetch_one(&mut **tx).await?;
+    Ok(until.filter(|until| *until > now))
+}
+
+/// Counts a wrong password; the fifth in a row locks the account. The count and the lock are
+/// one conditional update each, so however many guesses arrive at once, only those before
+/// the lock are counted and the rest find the account locked.
+pub async fn record_wrong_password(tx: &mut Transaction<'static, Any>, account_id: i64, now: i64) -> Result<WrongPassword, sqlx::Error> {
+    let attempts: Option<i64> = sqlx::query_scalar(
+        "UPDATE accounts SET failed_password_attempts = failed_password_attempts + 1 \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_password_attempts",
+    )
+    .bind(account_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(attempts) = attempts else {
+        return Ok(WrongPassword::AlreadyLocked { until: locked_until(tx, account_id, now).await?.unwrap_or(now + LOCK_SECONDS) });
+    };
     if attempts >= MAX_WRONG_PASSWORDS {
         sqlx::query("UPDATE accounts SET locked_until = $1, failed_password_attempts = 0 WHERE id = $2")
             .bind(now + LOCK_SECONDS)
             .bind(account_id)
             .execute(&mut **tx)
             .await?;
-        return Ok(true);
+        return Ok(WrongPassword::NowLocked);
     }
-    Ok(false)
+    Ok(WrongPassword::Counted)
 }
 
+/// After a right password: clears the count, unless the account is locked (`Err(until)`).
+pub async fn clear_wrong_passwords_unless_locked(tx: &mut Transaction<'static, Any>, account_id: i64, now: i64) -> Result<Result<(), i64>, sqlx::Error> {
+    let changed = sqlx::query("UPDATE accounts SET failed_password_attempts = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)")
+        .bind(account_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if changed == 1 {
+        return Ok(Ok(()));
+    }
+    Ok(Err(locked_until(tx, account_id, now).await?.unwrap_or(now)))
+}
+
+/// After a password reset: the count and any lock are cleared.
 pub async fn clear_wrong_passwords(tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET failed_password_attempts = 0, locked_until = NULL WHERE id = $1").bind(account_id).execute(&mut **tx).await?;
     Ok(())

@@ -27,9 +27,8 @@ pub struct CitizenSummary {
 #[server(endpoint = "register/start")]
 pub async fn start_registration(account_type: String, id_number: String, first_name: String, year_of_birth: String) -> Result<(), AppError> {
     let identity = identity()?;
-    if let Some(token) = identity.start_registration(session_token().as_deref(), &account_type, &id_number, &first_name, &year_of_birth).await.map_err(with_status)? {
-        set_session_cookie(&token);
-    }
+    let token = identity.start_registration(session_token().as_deref(), &account_type, &id_number, &first_name, &year_of_birth).await.map_err(with_status)?;
+    set_session_cookie(&token);
     leptos_axum::redirect("/register/details");
     Ok(())
 }
@@ -43,7 +42,10 @@ pub async fn registration_person() -> Result<Option<String>, AppError> {
 
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(email: String, phone: String, password: String, password_confirm: String) -> Result<(), AppError> {
-    identity()?.complete_registration(session_token().as_deref(), &email, &phone, &password, &password_confirm).await.map_err(with_status)?;
+    identity()?
+        .complete_registration(session_token().as_deref(), &client_ip(), &email, &phone, &password, &password_confirm)
+        .await
+        .map_err(with_status)?;
     leptos_axum::redirect("/login?registered=1");
     Ok(())
 }
@@ -141,9 +143,8 @@ pub async fn log_out() -> Result<(), AppError> {
 
 #[server(endpoint = "reset/start")]
 pub async fn start_reset(identifier: String) -> Result<(), AppError> {
-    if let Some(token) = identity()?.start_reset(session_token().as_deref(), &identifier).await.map_err(with_status)? {
-        set_session_cookie(&token);
-    }
+    let token = identity()?.start_reset(session_token().as_deref(), &identifier).await.map_err(with_status)?;
+    set_session_cookie(&token);
     leptos_axum::redirect("/forgot-password/method");
     Ok(())
 }

@@ -87,6 +87,10 @@ pub async fn issue(tx: &mut Transaction<'static, Any>, account_id: i64, flow_id:
     Ok(code)
 }
 
+/// What `verify` answers when the flow sent no code: the caller decides what the citizen sees
+/// (for a reset, the same as a wrong code, so that it says nothing about the account).
+pub const NO_CODE_SENT: Problem = Problem::FlowExpired;
+
 /// The outcome of entering a code.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Accepted {
@@ -94,17 +98,21 @@ pub struct Accepted {
     pub channel: Channel,
 }
 
-/// Checks a code typed for this flow; a right code is used up, a wrong one counted.
-pub async fn verify(tx: &mut Transaction<'static, Any>, flow_id: &str, purpose: Purpose, code: &str, now: i64) -> Result<Result<Accepted, Problem>, sqlx::Error> {
+/// Checks a code typed in this flow for this account; a right code is used up, a wrong one
+/// counted. A code matches only the account, the flow and the purpose it was issued for.
+/// `Err(NoCodeSent)` when this flow has sent that account no code of this purpose.
+pub async fn verify(tx: &mut Transaction<'static, Any>, account_id: i64, flow_id: &str, purpose: Purpose, code: &str, now: i64) -> Result<Result<Accepted, Problem>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT id, account_id, channel, code_hash, expires_at, attempts, voided, used_at FROM one_time_codes WHERE flow_id = $1 AND purpose = $2 ORDER BY id DESC LIMIT 1",
+        "SELECT id, account_id, channel, code_hash, expires_at, attempts, voided, used_at FROM one_time_codes \
+         WHERE flow_id = $1 AND purpose = $2 AND account_id = $3 ORDER BY id DESC LIMIT 1",
     )
     .bind(flow_id)
     .bind(purpose.as_str())
+    .bind(account_id)
     .fetch_optional(&mut **tx)
     .await?
     else {
-        return Ok(Err(Problem::FlowExpired));
+        return Ok(Err(NO_CODE_SENT));
     };
     let id: i64 = row.get("id");
     if row.get::<i64, _>("voided") != 0 || row.get::<Option<i64>, _>("used_at").is_some() {

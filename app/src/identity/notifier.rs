@@ -42,6 +42,12 @@ pub struct Message {
 #[async_trait::async_trait]
 pub trait Notifier: Send + Sync {
     async fn send(&self, message: Message) -> Result<(), sqlx::Error>;
+
+    /// A message whose body is a secret (a one-time code): marked so, so that it is redacted
+    /// once it is no longer needed (see `retention`). Plain `send` for anything else.
+    async fn send_secret(&self, message: Message) -> Result<(), sqlx::Error> {
+        self.send(message).await
+    }
 }
 
 /// Stores each message in the outbox table.
@@ -76,17 +82,28 @@ impl Outbox {
     }
 }
 
-#[async_trait::async_trait]
-impl Notifier for Outbox {
-    async fn send(&self, message: Message) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO outbox_messages (channel, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+impl Outbox {
+    async fn insert(&self, message: Message, holds_secret: bool) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO outbox_messages (channel, recipient, subject, body, created_at, holds_secret) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(message.channel.as_str())
             .bind(&message.to)
             .bind(&message.subject)
             .bind(&message.body)
             .bind(message.created_at)
+            .bind(i64::from(holds_secret))
             .execute(self.db.pool())
             .await?;
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Notifier for Outbox {
+    async fn send(&self, message: Message) -> Result<(), sqlx::Error> {
+        self.insert(message, false).await
+    }
+
+    async fn send_secret(&self, message: Message) -> Result<(), sqlx::Error> {
+        self.insert(message, true).await
     }
 }

@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::errors::{AppError, FieldProblem, Problem};
-use crate::identity::accounts::{self, Account, NewAccount};
+use crate::identity::accounts::{self, Account, NewAccount, WrongPassword};
 use crate::identity::codes::{self, Purpose};
 use crate::identity::contact::{mask_email, mask_phone, Email, IdNumber, Identifier, PhoneNumber};
 use crate::identity::notifier::{Channel, Message, Notifier};
@@ -45,6 +45,11 @@ fn current_year(now: i64) -> i64 {
     crate::calendar::year_of(now)
 }
 
+/// Whole minutes left of a lock, rounded up.
+fn minutes_until(until: i64, now: i64) -> i64 {
+    ((until - now) + 59) / 60
+}
+
 fn invalid(problems: Vec<FieldProblem>) -> AppError {
     AppError::Invalid(problems)
 }
@@ -62,15 +67,19 @@ impl Identity {
         }
     }
 
-    /// The session to keep flow state in: the current one, or a new anonymous one.
-    async fn session_or_new(&self, token: Option<&str>) -> Result<(Option<String>, Session), AppError> {
-        if let Some(session) = self.session(token).await? {
-            return Ok((None, session));
-        }
+    /// Starts a flow (registration, password reset) in a new anonymous session: the old
+    /// session, if any, ends and every code issued to it is void, so nothing proven in one
+    /// flow carries over to another. Returns the new session's token.
+    async fn start_flow(&self, token: Option<&str>, flow: Flow) -> Result<String, AppError> {
+        // Read before the write transaction (loading may touch the session; see `log_in`).
+        let old_session = self.session(token).await?;
         let mut tx = self.db.begin_write().await?;
-        let (token, session) = sessions::create(&mut tx, self.now(), None, Stage::Anonymous, &Flow::default(), None).await?;
+        if let Some(old) = old_session {
+            sessions::retire(&mut tx, &old.token_hash).await?;
+        }
+        let (token, _) = sessions::create(&mut tx, self.now(), None, Stage::Anonymous, &flow, None).await?;
         tx.commit().await?;
-        Ok((Some(token), session))
+        Ok(token)
     }
 
     /// The account an identifier (ID number, email or phone, as typed) belongs to, if any.
@@ -83,8 +92,8 @@ impl Identity {
 
     // ------------------------------------------------------------ registration
 
-    /// Step 1: checks the details against the registry. Returns a new session token when one was made.
-    pub async fn start_registration(&self, token: Option<&str>, account_type: &str, id_number: &str, first_name: &str, year_of_birth: &str) -> Result<Option<String>, AppError> {
+    /// Step 1: checks the details against the registry. Returns the new session's token.
+    pub async fn start_registration(&self, token: Option<&str>, account_type: &str, id_number: &str, first_name: &str, year_of_birth: &str) -> Result<String, AppError> {
         let mut problems = Vec::new();
         let citizenship = Citizenship::parse(account_type);
         if citizenship.is_none() {
@@ -124,10 +133,7 @@ impl Identity {
             return Err(AppError::field("id_number", Problem::AlreadyRegistered));
         }
 
-        let (new_token, mut session) = self.session_or_new(token).await?;
-        session.flow = Flow { registering_id_number: Some(person.id_number), ..Flow::default() };
-        sessions::save_flow(&self.db, &session).await?;
-        Ok(new_token)
+        self.start_flow(token, Flow { registering_id_number: Some(person.id_number), ..Flow::default() }).await
     }
 
     /// The registry record step 1 matched, for step 2 to show the full name.
@@ -138,7 +144,7 @@ impl Identity {
     }
 
     /// Step 2: contacts and password; creates the account.
-    pub async fn complete_registration(&self, token: Option<&str>, email: &str, phone: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
+    pub async fn complete_registration(&self, token: Option<&str>, client_address: &str, email: &str, phone: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
         let Some(mut session) = self.session(token).await? else { return Err(AppError::field("", Problem::FlowExpired)) };
         let Some(person) = (match &session.flow.registering_id_number {
             Some(id) => self.registry.find(id).await?,
@@ -157,6 +163,11 @@ impl Identity {
             problems.push(FieldProblem::new("phone", Problem::InvalidPhone));
         }
         if let (Some(email), Some(phone)) = (&email, &phone) {
+            // Each try below can answer "already used": limited per address, or the step
+            // would list which emails and phones have accounts.
+            if let Err(retry_after_seconds) = throttle::hit(&self.db, throttle::REGISTRATION_CONTACTS_PER_ADDRESS, client_address, self.now()).await? {
+                return Err(AppError::TooManyRequests { retry_after_seconds });
+            }
             let details = PersonalDetails {
                 id_number: &person.id_number,
                 first_name: &person.first_name,
@@ -213,9 +224,13 @@ impl Identity {
     // ------------------------------------------------------------ login
 
     /// Step 1: identifier and password. Returns the rotated session's token.
-    pub async fn log_in(&self, token: Option<&str>, client_ip: &str, identifier: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
+    ///
+    /// Guessing is limited three ways: per client address, per identifier (wherever the
+    /// guesses come from), and by the account's lockout, which is decided by a conditional
+    /// update after the hash so that concurrent guesses cannot all slip past it.
+    pub async fn log_in(&self, token: Option<&str>, client_address: &str, identifier: &str, password: &str, next: Option<&str>) -> Result<String, AppError> {
         let now = self.now();
-        if let Err(retry_after_seconds) = throttle::record_login_attempt(&self.db, client_ip, now).await? {
+        if let Err(retry_after_seconds) = throttle::hit(&self.db, throttle::LOGIN_PER_ADDRESS, client_address, now).await? {
             return Err(AppError::TooManyRequests { retry_after_seconds });
         }
         if identifier.trim().is_empty() || password.is_empty() {
@@ -229,14 +244,22 @@ impl Identity {
             return Err(invalid(problems));
         }
         let account = self.find_account(identifier).await?;
+        let identifier_key = match &account {
+            Some(account) => format!("account:{}", account.id),
+            None => identifier.trim().to_lowercase(),
+        };
+        if let Err(retry_after_seconds) = throttle::hit(&self.db, throttle::LOGIN_PER_IDENTIFIER, &identifier_key, now).await? {
+            return Err(AppError::TooManyRequests { retry_after_seconds });
+        }
+        if let Some(until) = account.as_ref().and_then(|a| a.locked_until).filter(|until| *until > now) {
+            // Known to be locked already: no need to spend a hash on it.
+            return Err(AppError::field("", Problem::Locked { minutes: minutes_until(until, now) }));
+        }
         // Always run argon2, with a dummy hash for unknown accounts, so timing tells nothing.
         let verified = self.hasher.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
         let Some(account) = account else {
             return Err(AppError::field("", Problem::WrongCredentials));
         };
-        if let Some(until) = account.locked_until.filter(|until| *until > now) {
-            return Err(AppError::field("", Problem::Locked { minutes: ((until - now) + 59) / 60 }));
-        }
         if account.disabled && !matches!(verified, Verified::No) {
             return Err(AppError::field("", Problem::AccountDisabled));
         }
@@ -244,19 +267,25 @@ impl Identity {
         // would wait for the write lock this transaction holds.
         let old_session = self.session(token).await?;
         let mut tx = self.db.begin_write().await?;
-        match verified {
-            Verified::No => {
-                let locked = accounts::record_wrong_password(&mut tx, account.id, now).await?;
-                tx.commit().await?;
-                return Err(AppError::field(
-                    "",
-                    if locked { Problem::Locked { minutes: accounts::LOCK_SECONDS / 60 } } else { Problem::WrongCredentials },
-                ));
-            }
-            Verified::YesWithRehash(fresh) => accounts::set_password_hash(&mut tx, account.id, &fresh).await?,
-            Verified::Yes => {}
+        if let Verified::No = verified {
+            let outcome = accounts::record_wrong_password(&mut tx, account.id, now).await?;
+            tx.commit().await?;
+            return Err(AppError::field(
+                "",
+                match outcome {
+                    WrongPassword::Counted => Problem::WrongCredentials,
+                    WrongPassword::NowLocked => Problem::Locked { minutes: accounts::LOCK_SECONDS / 60 },
+                    WrongPassword::AlreadyLocked { until } => Problem::Locked { minutes: minutes_until(until, now) },
+                },
+            ));
         }
-        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
+        // The right password counts only if the account was not locked meanwhile.
+        if let Err(until) = accounts::clear_wrong_passwords_unless_locked(&mut tx, account.id, now).await? {
+            return Err(AppError::field("", Problem::Locked { minutes: minutes_until(until, now) }));
+        }
+        if let Verified::YesWithRehash(fresh) = &verified {
+            accounts::set_password_hash(&mut tx, account.id, fresh).await?;
+        }
         let flow = Flow { next: next.map(str::to_string), ..Flow::default() };
         let new_token = match old_session {
             Some(old) => sessions::rotate(&mut tx, now, &old, Some(account.id), Stage::PasswordVerified, &flow).await?,
@@ -306,7 +335,7 @@ impl Identity {
             Channel::Sms => (account.phone.clone(), None),
             Channel::Email => (account.email.clone(), Some("Your Raia code".to_string())),
         };
-        self.notifier.send(Message { channel, to, subject, body, created_at: now }).await?;
+        self.notifier.send_secret(Message { channel, to, subject, body, created_at: now }).await?;
         Ok(())
     }
 
@@ -319,7 +348,7 @@ impl Identity {
         let (session, account) = self.pending_login(token).await?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
-        let accepted = match codes::verify(&mut tx, &session.token_hash, Purpose::Login, code, now).await? {
+        let accepted = match codes::verify(&mut tx, account.id, &session.token_hash, Purpose::Login, code, now).await? {
             Ok(accepted) => accepted,
             Err(problem) => {
                 tx.commit().await?;
@@ -361,15 +390,13 @@ impl Identity {
     // ------------------------------------------------------------ password reset
 
     /// Step 1: the identifier. The answer is the same whether or not an account exists.
-    pub async fn start_reset(&self, token: Option<&str>, identifier: &str) -> Result<Option<String>, AppError> {
+    /// Returns the new session's token.
+    pub async fn start_reset(&self, token: Option<&str>, identifier: &str) -> Result<String, AppError> {
         if identifier.trim().is_empty() {
             return Err(AppError::field("identifier", Problem::Required));
         }
         let account = self.find_account(identifier).await?;
-        let (new_token, mut session) = self.session_or_new(token).await?;
-        session.flow = Flow { reset: Some(ResetFlow { account_id: account.map(|a| a.id), ..ResetFlow::default() }), ..Flow::default() };
-        sessions::save_flow(&self.db, &session).await?;
-        Ok(new_token)
+        self.start_flow(token, Flow { reset: Some(ResetFlow { account_id: account.map(|a| a.id), ..ResetFlow::default() }), ..Flow::default() }).await
     }
 
     async fn reset_flow(&self, token: Option<&str>) -> Result<(Session, ResetFlow), AppError> {
@@ -404,31 +431,40 @@ impl Identity {
         }
     }
 
-    /// Step 3: the reset code.
+    /// Step 3: the reset code. An unknown account, or a known one this flow sent no code to,
+    /// answers exactly as a wrong code for a real one would: the step tells nothing.
     pub async fn verify_reset_code(&self, token: Option<&str>, code: &str) -> Result<(), AppError> {
         let code = code.trim();
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
             return Err(AppError::field("code", Problem::CodeFormat));
         }
         let (mut session, mut reset) = self.reset_flow(token).await?;
-        if reset.account_id.is_none() {
-            reset.wrong_codes += 1;
-            let problem = if reset.wrong_codes >= codes::MAX_WRONG_ENTRIES {
-                Problem::CodeVoided
-            } else {
-                Problem::CodeWrong { attempts_left: codes::MAX_WRONG_ENTRIES - reset.wrong_codes }
-            };
-            session.flow.reset = Some(reset);
-            sessions::save_flow(&self.db, &session).await?;
-            return Err(AppError::field("code", problem));
+        let now = self.now();
+        let result = match reset.account_id {
+            Some(account_id) => {
+                let mut tx = self.db.begin_write().await?;
+                let result = codes::verify(&mut tx, account_id, &session.token_hash, Purpose::Reset, code, now).await?;
+                tx.commit().await?;
+                result
+            }
+            None => Err(codes::NO_CODE_SENT),
+        };
+        match result {
+            Ok(_) => reset.code_verified = true,
+            Err(problem) if problem == codes::NO_CODE_SENT => {
+                // Counted in the flow, as `codes::verify` counts a real code's wrong entries.
+                reset.wrong_codes += 1;
+                let problem = match reset.last_sent_at {
+                    Some(sent) if now - sent > codes::VALID_SECONDS => Problem::CodeExpired,
+                    _ if reset.wrong_codes >= codes::MAX_WRONG_ENTRIES => Problem::CodeVoided,
+                    _ => Problem::CodeWrong { attempts_left: codes::MAX_WRONG_ENTRIES - reset.wrong_codes },
+                };
+                session.flow.reset = Some(reset);
+                sessions::save_flow(&self.db, &session).await?;
+                return Err(AppError::field("code", problem));
+            }
+            Err(problem) => return Err(AppError::field("code", problem)),
         }
-        let mut tx = self.db.begin_write().await?;
-        let result = codes::verify(&mut tx, &session.token_hash, Purpose::Reset, code, self.now()).await?;
-        tx.commit().await?;
-        if let Err(problem) = result {
-            return Err(AppError::field("code", problem));
-        }
-        reset.code_verified = true;
         session.flow.reset = Some(reset);
         sessions::save_flow(&self.db, &session).await?;
         Ok(())

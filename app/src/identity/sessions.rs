@@ -141,9 +141,17 @@ pub async fn load(db: &Db, now: i64, token: &str) -> Result<Option<Session>, sql
 
 /// Replaces a session with a new token (after each login step), keeping its start time.
 pub async fn rotate(tx: &mut Transaction<'static, Any>, now: i64, old: &Session, account_id: Option<i64>, stage: Stage, flow: &Flow) -> Result<String, sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&old.token_hash).execute(&mut **tx).await?;
+    retire(tx, &old.token_hash).await?;
     let (token, _) = create(tx, now, account_id, stage, flow, Some(old.created_at)).await?;
     Ok(token)
+}
+
+/// Ends a session and voids every one-time code issued to it: a code proves something only
+/// to the session (the flow) it was sent for, so a successor session cannot use it.
+pub async fn retire(tx: &mut Transaction<'static, Any>, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE one_time_codes SET voided = 1 WHERE flow_id = $1 AND used_at IS NULL").bind(token_hash).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut **tx).await?;
+    Ok(())
 }
 
 pub async fn save_flow(db: &Db, session: &Session) -> Result<(), sqlx::Error> {

@@ -75,11 +75,18 @@ pub fn clear_session_cookie() {
     }
 }
 
-/// The client's address (the TCP peer; behind a proxy, the proxy's).
+/// The client's address as rate limits count it, put on each request by the server (which
+/// knows the trusted proxies): an IPv4 address, or an IPv6 client's /64.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// The client's address for rate limits: the server's `ClientAddress`, else the TCP peer.
 pub fn client_ip() -> String {
-    use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
+    let Some(parts) = use_context::<Parts>() else { return "unknown".into() };
+    if let Some(address) = parts.extensions.get::<ClientAddress>() {
+        return address.0.clone();
+    }
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// A plain HTML form post (no JavaScript): answers must be redirects to pages.

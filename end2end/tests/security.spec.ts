@@ -1,0 +1,71 @@
+import { expect, test, type Page } from "@playwright/test";
+import { latestCode, waitForHydration } from "./support";
+
+// Attacks a citizen could try from their own browser. They register accounts in the shared
+// test database, so they run once, on the phone.
+test.describe.configure({ mode: "serial" });
+test.beforeEach(({}, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "attack journeys run on the phone viewport only");
+});
+
+const PASSWORD = "maize fields after the long rains";
+const ATTACKER = { id: "45678901", first: "Kiprono", year: "1978", email: "kiprono@example.com", phone: "0722 451 001", e164: "+254722451001" };
+const VICTIM = { id: "39116641", first: "Kamande", year: "1982", email: "kamande@example.com", phone: "0722 451 002", e164: "+254722451002" };
+
+async function register(page: Page, person: typeof ATTACKER) {
+  await page.goto("/register");
+  await waitForHydration(page);
+  await page.getByLabel("Kenyan citizen").check();
+  await page.getByLabel("ID number or alien card number").fill(person.id);
+  await page.getByLabel("First name").fill(person.first);
+  await page.getByLabel("Year of birth").fill(person.year);
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(/\/register\/details/);
+  await page.getByLabel("Email address").fill(person.email);
+  await page.getByLabel("Mobile phone number").fill(person.phone);
+  await page.getByLabel("Create a password").fill(PASSWORD);
+  await page.getByLabel("Type the password again").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login\?registered=1/);
+}
+
+async function startReset(page: Page, identifier: string) {
+  await page.goto("/forgot-password");
+  await waitForHydration(page);
+  await page.getByLabel("ID number, email or phone number").fill(identifier);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("If an account exists")).toBeVisible();
+}
+
+test("a reset code sent for my account cannot reset someone else's password", async ({ page }) => {
+  await register(page, ATTACKER);
+  await register(page, VICTIM);
+
+  // The attacker asks for a reset code for his own account, on his own phone.
+  await startReset(page, ATTACKER.id);
+  await page.getByLabel("Text message to the registered phone").check();
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your code");
+  const myCode = await latestCode(page, ATTACKER.e164);
+
+  // In the same browser he starts a reset for the victim and types his own code.
+  await startReset(page, VICTIM.id);
+  await page.goto("/forgot-password/code");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your code");
+  await page.getByLabel("Code", { exact: true }).fill(myCode);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator(".error-summary")).toContainText("The code is not right");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your code");
+
+  // There is no way on to choosing the victim's password.
+  await page.goto("/forgot-password/new-password");
+  await expect(page.getByLabel("Create a password")).toHaveCount(0);
+
+  // The victim's password is unchanged: it still reaches "Confirm it is you".
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("ID number, email or phone number").fill(VICTIM.id);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm it is you");
+});
