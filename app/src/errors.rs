@@ -27,6 +27,8 @@ pub enum Problem {
     PasswordContainsName,
     PasswordContainsPhone,
     PasswordContainsEmail,
+    /// The strength estimator guesses it too easily; the reason is the citizen's to read.
+    PasswordGuessable { reason: WeakPassword },
     PasswordsDiffer,
     WrongCredentials,
     Locked { minutes: i64 },
@@ -60,6 +62,27 @@ pub enum Problem {
     InvalidCardNumber,
     InvalidCardExpiry,
     InvalidCardCode,
+}
+
+/// Why a password is easy to guess, in our own words (not the estimator's English text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WeakPassword {
+    /// Rows or patterns of keys: `qwertyuiop`, `1qaz2wsx`.
+    KeyboardPattern,
+    /// `aaaaaaaa`, `abcabcabc`.
+    Repeats,
+    /// `abcdefgh`, `123456789012`.
+    Sequence,
+    /// On or close to a list of passwords people use most.
+    CommonPassword,
+    /// A dictionary word (English or Kiswahili) with little added.
+    SingleWord,
+    /// A name, with little added.
+    Names,
+    /// Dates and years.
+    Dates,
+    /// Easy to guess for no single reason we can name.
+    TooPredictable,
 }
 
 /// A problem with one field of a form; `field` is the input's `name` (empty for the form as a whole).

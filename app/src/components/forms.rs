@@ -3,7 +3,7 @@
 //! come from the server function's result (with JavaScript) or from the URL the server
 //! redirected back to (without).
 
-use crate::errors::{AppError, FieldProblem, Problem};
+use crate::errors::{AppError, FieldProblem, Problem, WeakPassword};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
@@ -31,6 +31,16 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::PasswordContainsName => t_string!(i18n, problems.password_contains_name).to_string(),
         Problem::PasswordContainsPhone => t_string!(i18n, problems.password_contains_phone).to_string(),
         Problem::PasswordContainsEmail => t_string!(i18n, problems.password_contains_email).to_string(),
+        Problem::PasswordGuessable { reason } => match reason {
+            WeakPassword::KeyboardPattern => t_string!(i18n, problems.password_weak_keyboard).to_string(),
+            WeakPassword::Repeats => t_string!(i18n, problems.password_weak_repeats).to_string(),
+            WeakPassword::Sequence => t_string!(i18n, problems.password_weak_sequence).to_string(),
+            WeakPassword::CommonPassword => t_string!(i18n, problems.password_weak_common).to_string(),
+            WeakPassword::SingleWord => t_string!(i18n, problems.password_weak_word).to_string(),
+            WeakPassword::Names => t_string!(i18n, problems.password_weak_names).to_string(),
+            WeakPassword::Dates => t_string!(i18n, problems.password_weak_dates).to_string(),
+            WeakPassword::TooPredictable => t_string!(i18n, problems.password_weak_predictable).to_string(),
+        },
         Problem::PasswordsDiffer => t_string!(i18n, problems.passwords_differ).to_string(),
         Problem::WrongCredentials => t_string!(i18n, problems.wrong_credentials).to_string(),
         Problem::Locked { minutes } => t_string!(i18n, problems.locked).to_string().replace("{minutes}", &minutes.to_string()),
