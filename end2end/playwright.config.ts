@@ -44,6 +44,20 @@ export default defineConfig({
       },
     },
     {
+      // The same phone with JavaScript off: every journey must work from the server's HTML.
+      name: "no-js",
+      testMatch: /journeys\.spec\.ts/,
+      use: {
+        browserName: "chromium",
+        viewport: { width: 360, height: 740 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        javaScriptEnabled: false,
+        launchOptions,
+      },
+    },
+    {
       name: "desktop",
       use: { ...devices["Desktop Chrome"], channel: undefined, viewport: { width: 1280, height: 800 }, launchOptions },
     },

@@ -52,6 +52,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every route renders with `SsrMode::Async`: the server waits for the page's data and sends
+/// it whole in the first HTML. Out-of-order streaming would put the content of a page that
+/// loads data (registration's second step, login's code step, ...) in a `<template>` at the
+/// end of the stream, which only a script moves into place: blank with JavaScript off, or
+/// on a slow phone until the WASM arrives. `server/tests/first_html.rs` holds every route to it.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -61,19 +66,19 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Layout>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("") view=HomePage />
-                        <Route path=path!("/offline") view=OfflinePage />
-                        <Route path=path!("/register") view=RegisterPage />
-                        <Route path=path!("/register/details") view=RegisterDetailsPage />
-                        <Route path=path!("/login") view=LoginPage />
-                        <Route path=path!("/login/method") view=LoginMethodPage />
-                        <Route path=path!("/login/code") view=LoginCodePage />
-                        <Route path=path!("/forgot-password") view=ForgotPasswordPage />
-                        <Route path=path!("/forgot-password/method") view=ForgotMethodPage />
-                        <Route path=path!("/forgot-password/code") view=ForgotCodePage />
-                        <Route path=path!("/forgot-password/new-password") view=NewPasswordPage />
+                        <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
+                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/register/details") view=RegisterDetailsPage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/login/method") view=LoginMethodPage ssr=SsrMode::Async />
+                        <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password/method") view=ForgotMethodPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password/code") view=ForgotCodePage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password/new-password") view=NewPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("/too-many-attempts") view=TooManyAttemptsPage />
+                        <Route path=path!("/too-many-attempts") view=TooManyAttemptsPage ssr=SsrMode::Async />
                         <Route path=path!("/services") view=CataloguePage ssr=SsrMode::Async />
                         <Route path=path!("/services/:slug") view=ServicePage ssr=SsrMode::Async />
                         <Route path=path!("/services/:slug/apply") view=ApplyPage ssr=SsrMode::Async />

@@ -25,8 +25,16 @@ pub struct CitizenSummary {
 }
 
 #[server(endpoint = "register/start")]
-pub async fn start_registration(account_type: String, id_number: String, first_name: String, year_of_birth: String) -> Result<(), AppError> {
+pub async fn start_registration(
+    // Optional: a plain form sends no field for an unchecked radio, and that is the
+    // citizen's "Required", not a malformed request.
+    account_type: Option<String>,
+    id_number: String,
+    first_name: String,
+    year_of_birth: String,
+) -> Result<(), AppError> {
     let identity = identity()?;
+    let account_type = account_type.unwrap_or_default();
     let token = identity.start_registration(session_token().as_deref(), &account_type, &id_number, &first_name, &year_of_birth).await.map_err(with_status)?;
     set_session_cookie(&token);
     leptos_axum::redirect("/register/details");
@@ -77,8 +85,10 @@ fn is_reset(purpose: &str) -> bool {
 
 /// Sends (or resends) a one-time code for the login or the password reset in progress.
 #[server(endpoint = "code/send")]
-pub async fn send_code(purpose: String, channel: String) -> Result<(), AppError> {
+pub async fn send_code(purpose: String, channel: Option<String>) -> Result<(), AppError> {
     let identity = identity()?;
+    // An unchecked radio sends nothing: the service answers "choose how".
+    let channel = channel.unwrap_or_default();
     let token = session_token();
     let via = if channel == "email" { "email" } else { "sms" };
     if is_reset(&purpose) {

@@ -2,7 +2,7 @@
 //! OWASP's parameters), run off the async runtime with bounded concurrency so a burst of
 //! logins cannot starve browsing or paying.
 
-use crate::errors::{Problem, WeakPassword};
+use crate::errors::Problem;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::collections::HashSet;
@@ -245,7 +245,7 @@ mod tests {
     /// Refused and accepted examples, each with the reason the citizen is given.
     #[test]
     fn guessable_passwords_are_refused_with_a_reason_and_passphrases_welcome() {
-        use WeakPassword::*;
+        use crate::errors::WeakPassword::*;
         // Someone whose details appear in none of the examples, so only the estimate speaks.
         let d = PersonalDetails { id_number: "29384756", first_name: "Chebet", surname: "Langat", phone_e164: "+254799111222", email_local_part: "cl" };
         let refused = |reason| Err(Problem::PasswordGuessable { reason });
