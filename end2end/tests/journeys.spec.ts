@@ -172,7 +172,8 @@ test("pay by card, open the receipt, verify it, read the notifications, log out"
   await page.goto("/dashboard");
   const notifications = page.getByRole("region", { name: "Notifications" });
   await expect(notifications).toContainText(reference);
-  await expect(notifications).toContainText("approved");
+  await expect(notifications).toContainText("Approved");
+  await expect(notifications).toContainText("Payment received");
   await logOut(page, testInfo);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=\/dashboard/);
