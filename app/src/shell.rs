@@ -7,6 +7,8 @@ use crate::pages::forgot_password::{ForgotCodePage, ForgotMethodPage, ForgotPass
 use crate::pages::login::{LoginCodePage, LoginMethodPage, LoginPage};
 use crate::pages::register::{RegisterDetailsPage, RegisterPage};
 use crate::pages::admin::AdminPage;
+use crate::pages::admin_claims::AdminClaimsPage;
+use crate::pages::admin_payments::AdminPaymentsPage;
 use crate::pages::applications::{ApplicationPage, MyApplicationsPage};
 use crate::pages::apply::{ApplyPage, CorrectPage};
 use crate::pages::officer::{OfficerApplicationPage, OfficerQueuePage};
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/officer") view=OfficerQueuePage ssr=SsrMode::Async />
                         <Route path=path!("/officer/applications/:reference") view=OfficerApplicationPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/claims") view=AdminClaimsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/payments") view=AdminPaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />
                         <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/receipts/:number") view=ReceiptPage ssr=SsrMode::Async />

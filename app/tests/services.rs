@@ -13,7 +13,7 @@ use raia_app::identity::staff::{self, NewStaff};
 use raia_app::services::catalogue_file;
 use raia_app::services::documents::DocumentStore;
 use raia_app::services::service::{Applications, FormTarget};
-use raia_app::services::status::Status;
+use raia_app::services::status::{Action, Actor, Status};
 use raia_app::test_db::TestDb;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -127,6 +127,21 @@ impl World {
         apps.attach_document(citizen, target, "photo", "me.png", PNG).await.unwrap();
         apps.attach_document(citizen, target, "id_copy", "id.pdf", PDF).await.unwrap();
         apps.save_step(citizen, target, 3, &HashMap::new()).await.unwrap();
+    }
+
+    async fn admin(&self) -> Account {
+        let agencies: Vec<String> = self.apps.catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
+        let new = NewStaff { id_number: "30000000".into(), first_name: "Rehema".into(), surname: "Achieng".into(), email: "admin@raia.example".into(), phone: "0700000100".into(), role: "admin".into(), agency: String::new() };
+        let id = staff::create_from_shell(&self.identity, &agencies, &new, None).await.unwrap();
+        accounts::find_by_id(self.identity.db.pool(), id).await.unwrap().unwrap()
+    }
+
+    /// Submits a passport application and has `officer` claim it; returns its reference.
+    async fn claimed_passport(&self, citizen: &Account, officer: &Account) -> String {
+        let reference = self.submit_passport(citizen).await;
+        let version = self.apps.officer_view(officer, &reference).await.unwrap().version;
+        self.apps.officer_move(officer, &reference, version, "claim", "", "").await.unwrap();
+        reference
     }
 
     async fn last_sms_to(&self, phone: &str) -> String {
@@ -312,11 +327,160 @@ async fn admins_manage_staff_and_disabled_staff_lose_their_sessions() {
         let officer_id = staff::create(&w.identity, &admin, &agencies, &NewStaff { agency: "kra".into(), ..new }, None).await.unwrap();
         assert!(w.last_sms_to("+254700000109").await.contains("Forgot your password"));
         assert_eq!(staff::list(&w.identity, &admin).await.unwrap().len(), 2);
-        assert_eq!(staff::set_disabled(&w.identity, &citizen, officer_id, true).await.unwrap_err(), AppError::Forbidden);
-        staff::set_disabled(&w.identity, &admin, officer_id, true).await.unwrap();
+        assert_eq!(staff::set_disabled(&w.identity, &w.apps, &citizen, officer_id, true).await.unwrap_err(), AppError::Forbidden);
+        staff::set_disabled(&w.identity, &w.apps, &admin, officer_id, true).await.unwrap();
         assert!(staff::list(&w.identity, &admin).await.unwrap().iter().any(|s| s.id == officer_id && s.disabled));
         // Citizens' accounts cannot be disabled from the staff page.
-        assert_eq!(staff::set_disabled(&w.identity, &admin, citizen.id, true).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(staff::set_disabled(&w.identity, &w.apps, &admin, citizen.id, true).await.unwrap_err(), AppError::NotFound);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_officer_cannot_see_claim_or_decide_their_own_application() {
+    each_database(|w| async move {
+        // Amina is an Immigration officer, and a citizen who applies for her own passport.
+        let amina = w.officer("30000001", "+254700000101", "immigration").await;
+        let colleague = w.officer("30000011", "+254700000111", "immigration").await;
+        let reference = w.submit_passport(&amina).await;
+        assert_eq!(w.apps.my_application(&amina, &reference).await.unwrap().status, Status::Submitted);
+
+        // To her as an officer it is "not found": not in her queue, not to open, not to claim.
+        assert!(w.apps.queue(&amina, "", "").await.unwrap().items.is_empty(), "her own application is hidden from her queue");
+        assert_eq!(w.apps.officer_view(&amina, &reference).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(w.apps.officer_move(&amina, &reference, 1, "claim", "", "").await.unwrap_err(), AppError::NotFound);
+
+        // Even holding the claim (made before this rule, say), she cannot decide it.
+        sqlx::query("UPDATE applications SET status = 'under_review', claimed_by = $1 WHERE reference = $2").bind(amina.id).bind(&reference).execute(w.apps.db.pool()).await.unwrap();
+        let version = w.apps.my_application(&amina, &reference).await.unwrap().version;
+        for (action, note) in [("approve", ""), ("reject", "Not eligible"), ("request_action", "A new photo"), ("release_claim", "")] {
+            assert_eq!(w.apps.officer_move(&amina, &reference, version, action, note, "").await.unwrap_err(), AppError::NotFound, "{action}");
+        }
+        assert_eq!(w.apps.my_application(&amina, &reference).await.unwrap().status, Status::UnderReview);
+
+        // A colleague sees it in the queue as any other application.
+        let queue = w.apps.queue(&colleague, "", "").await.unwrap();
+        assert_eq!(queue.items.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), vec![reference.as_str()]);
+        assert!(w.apps.officer_view(&colleague, &reference).await.is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_or_the_holder_releases_a_claim_back_to_the_queue() {
+    each_database(|w| async move {
+        let wanjiku = w.citizen("12345678", "+254712345678").await;
+        let holder = w.officer("30000001", "+254700000101", "immigration").await;
+        let colleague = w.officer("30000011", "+254700000111", "immigration").await;
+        let admin = w.admin().await;
+        let reference = w.claimed_passport(&wanjiku, &holder).await;
+        let sms_before = w.last_sms_to("+254712345678").await;
+        let notifications_before = w.apps.notifications(&wanjiku, 10).await.unwrap().len();
+
+        // The admin's list shows who holds it; only admins see the list.
+        let claims = w.apps.claims(&admin).await.unwrap();
+        assert_eq!(claims.iter().map(|c| (c.reference.as_str(), c.claimed_by_name.as_str())).collect::<Vec<_>>(), vec![(reference.as_str(), "Officer immigration")]);
+        assert_eq!(w.apps.claims(&holder).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(w.apps.claims(&wanjiku).await.unwrap_err(), AppError::Forbidden);
+
+        // Nobody else may release it: not a colleague, not the citizen; nor from a stale page.
+        let version = claims[0].version;
+        assert_eq!(problem(w.apps.release_claim(&colleague, &reference, version).await), Problem::AlreadyMoved);
+        assert_eq!(w.apps.release_claim(&wanjiku, &reference, version).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(problem(w.apps.release_claim(&admin, &reference, version - 1).await), Problem::AlreadyMoved);
+
+        // The admin releases it: back in the queue, held by nobody, in the timeline, no message.
+        w.apps.release_claim(&admin, &reference, version).await.unwrap();
+        let mine = w.apps.my_application(&wanjiku, &reference).await.unwrap();
+        assert_eq!(mine.status, Status::Submitted);
+        assert_eq!(mine.claimed_by_name, None);
+        let last = mine.timeline.last().unwrap();
+        assert_eq!((last.action, last.to_status, last.actor_name.as_deref()), (Action::ReleaseClaim, Status::Submitted, Some("Rehema Achieng")));
+        assert!(w.apps.claims(&admin).await.unwrap().is_empty());
+        assert_eq!(w.last_sms_to("+254712345678").await, sms_before);
+        assert_eq!(w.apps.notifications(&wanjiku, 10).await.unwrap().len(), notifications_before);
+        assert_eq!(problem(w.apps.release_claim(&admin, &reference, mine.version).await), Problem::NotAllowedNow, "nothing to release now");
+
+        // A colleague takes it; the holder may release their own claim too.
+        w.apps.officer_move(&colleague, &reference, mine.version, "claim", "", "").await.unwrap();
+        let seen = w.apps.officer_view(&colleague, &reference).await.unwrap();
+        assert!(seen.actions.contains(&Action::ReleaseClaim));
+        assert!(!w.apps.officer_view(&holder, &reference).await.unwrap().actions.contains(&Action::ReleaseClaim), "only for the holder");
+        w.apps.officer_move(&colleague, &reference, seen.version, "release_claim", "", "").await.unwrap();
+        assert_eq!(w.apps.my_application(&wanjiku, &reference).await.unwrap().status, Status::Submitted);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn disabling_an_officer_releases_every_claim_they_hold() {
+    each_database(|w| async move {
+        let wanjiku = w.citizen("12345678", "+254712345678").await;
+        let baraka = w.citizen("67890123", "+254722000333").await;
+        let leaving = w.officer("30000001", "+254700000101", "immigration").await;
+        let staying = w.officer("30000011", "+254700000111", "immigration").await;
+        let admin = w.admin().await;
+        let first = w.claimed_passport(&wanjiku, &leaving).await;
+        let second = w.claimed_passport(&baraka, &leaving).await;
+
+        // From /admin.
+        staff::set_disabled(&w.identity, &w.apps, &admin, leaving.id, true).await.unwrap();
+        for (citizen, reference) in [(&wanjiku, &first), (&baraka, &second)] {
+            let mine = w.apps.my_application(citizen, reference).await.unwrap();
+            assert_eq!((mine.status, mine.claimed_by_name.clone()), (Status::Submitted, None), "{reference}");
+            let last = mine.timeline.last().unwrap();
+            assert_eq!((last.action, last.actor), (Action::ReleaseClaim, Actor::System));
+        }
+        assert!(w.apps.claims(&admin).await.unwrap().is_empty());
+        let version = w.apps.officer_view(&staying, &first).await.unwrap().version;
+        w.apps.officer_move(&staying, &first, version, "claim", "", "").await.unwrap();
+
+        // From the shell (`raia-server disable-staff`), the same.
+        staff::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, false).await.unwrap();
+        let third = w.claimed_passport(&w.citizen("23456789", "+254733000444").await, &leaving).await;
+        staff::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, true).await.unwrap();
+        let claims = w.apps.claims(&admin).await.unwrap();
+        assert_eq!(claims.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(), vec![first.as_str()], "{third} released, the other officer's claim kept");
+    })
+    .await;
+}
+
+fn sha256_of(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[tokio::test]
+async fn a_replaced_documents_file_is_deleted_unless_another_document_uses_it() {
+    each_database(|w| async move {
+        let wanjiku = w.citizen("12345678", "+254712345678").await;
+        let baraka = w.citizen("67890123", "+254722000333").await;
+        let draft = FormTarget::Draft { service: "passport".into() };
+        let (first, second) = ([PNG, b"first"].concat(), [PNG, b"second"].concat());
+        let stored = |bytes: &[u8]| {
+            let sha = sha256_of(bytes);
+            let store = w.apps.documents.clone();
+            async move { store.contains(&sha).await }
+        };
+
+        w.apps.attach_document(&wanjiku, &draft, "photo", "first.png", &first).await.unwrap();
+        assert!(stored(&first).await);
+        w.apps.attach_document(&wanjiku, &draft, "photo", "second.png", &second).await.unwrap();
+        assert!(!stored(&first).await, "the replaced photo's file is gone");
+        assert!(stored(&second).await);
+
+        // Baraka uploads the same bytes: one file, two documents. Wanjiku replaces hers; his stays.
+        w.apps.attach_document(&baraka, &draft, "photo", "mine.png", &second).await.unwrap();
+        w.apps.attach_document(&wanjiku, &draft, "photo", "first-again.png", &first).await.unwrap();
+        assert!(stored(&second).await, "still Baraka's photo");
+        assert!(stored(&first).await);
+        // The same file on two fields of one application, replaced on one: kept for the other.
+        w.apps.attach_document(&baraka, &draft, "id_copy", "id.png", &second).await.unwrap();
+        w.apps.attach_document(&baraka, &draft, "photo", "other.png", &first).await.unwrap();
+        assert!(stored(&second).await, "still Baraka's ID copy");
+        w.apps.attach_document(&baraka, &draft, "id_copy", "id.pdf", PDF).await.unwrap();
+        assert!(!stored(&second).await, "no document points at it any more");
+        assert!(stored(&first).await && stored(PDF).await);
     })
     .await;
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { chooseLanguage, expectAccessible, logInWithCode, waitForHydration } from "./support";
+import { chooseLanguage, expectAccessible, logInWithCode, logOut, waitForHydration } from "./support";
 
 // A 1×1 PNG: the server checks the content, not the name.
 const PHOTO = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -54,6 +54,7 @@ test.describe("applying and reviewing", () => {
     await page.getByLabel("First name").fill(CITIZEN.first);
     await page.getByLabel("Year of birth").fill(CITIZEN.year);
     await page.getByRole("button", { name: "Validate" }).click();
+    await expect(page).toHaveURL(/\/register\/details/);
     await page.getByLabel("Email address").fill(CITIZEN.email);
     await page.getByLabel("Mobile phone number").fill(CITIZEN.phone);
     await page.getByLabel("Create a password").fill(PASSWORD);
@@ -62,17 +63,18 @@ test.describe("applying and reviewing", () => {
     await expect(page).toHaveURL(/\/login\?registered=1/);
   }
 
-  async function logOut(page: Page) {
-    await page.getByRole("button", { name: "Menu" }).click();
-    await page.getByRole("button", { name: "Log out" }).click();
-    await expect(page).toHaveURL(/\/login\?logged_out=1/);
-  }
-
   // The passport application the first journey makes, paid for in the next.
   let reference = "";
 
-  async function continueStep(page: Page) {
+  /** Saves a step of the form and waits for where it leads: the page of `next` ("2",
+   *  "declaration", "check"), or, when `next` is "problem", the error summary. */
+  async function continueStep(page: Page, next: string) {
     await page.getByRole("button", { name: "Save and continue" }).click();
+    if (next === "problem") {
+      await expect(page.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+    } else {
+      await expect(page).toHaveURL(new RegExp(`[?&]step=${next}(&|#|$)`));
+    }
   }
 
   test("a citizen applies for a passport; the officer asks for a correction, then approves", async ({ page }) => {
@@ -90,7 +92,7 @@ test.describe("applying and reviewing", () => {
 
     // A mistake is named next to its field.
     await page.getByLabel("Date of birth").fill("2030-01-01");
-    await continueStep(page);
+    await continueStep(page, "problem");
     await expect(page.locator("#date_of_birth-error")).toContainText("must be in the past");
     await expect(page.locator("#occupation-error")).toContainText("Enter this information");
     await expectAccessible(page);
@@ -98,18 +100,18 @@ test.describe("applying and reviewing", () => {
     await page.getByLabel("Place of birth").fill("Kisumu");
     await page.getByLabel("Marital status").selectOption("married");
     await page.getByLabel("Occupation").fill("Engineer");
-    await continueStep(page);
+    await continueStep(page, "2");
 
     await expect(page.getByText("Step 2 of 4")).toBeVisible();
     await page.getByLabel("34 pages: KES 4,550").check();
     await page.getByLabel("No, this is my first").check();
-    await continueStep(page);
+    await continueStep(page, "3");
 
     await expect(page.getByText("Step 3 of 4")).toBeVisible();
     await page.getByLabel("Emergency contact's full name").fill("Akinyi Odhiambo");
     await page.getByLabel("Emergency contact's phone number").fill("0711 222 333");
     await page.getByLabel("Where will you collect your passport?").selectOption({ label: "Nyayo House, Nairobi" });
-    await continueStep(page);
+    await continueStep(page, "4");
 
     // Documents: a program named like a photo is refused; a real photo and a PDF are kept.
     await expect(page.getByText("Step 4 of 4")).toBeVisible();
@@ -126,14 +128,14 @@ test.describe("applying and reviewing", () => {
     await idForm.getByRole("button", { name: "Upload file" }).click();
     await expect(idForm.getByText("id.pdf")).toBeVisible();
     await waitForHydration(page);
-    await continueStep(page);
+    await continueStep(page, "declaration");
 
     // Declaration, then check the answers (the preview), then submit.
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Declaration");
     await page.getByRole("button", { name: "Save and continue" }).click();
     await expect(page.locator("#declaration-error")).toContainText("Confirm the declaration");
     await page.getByLabel("I confirm the declaration above").check();
-    await continueStep(page);
+    await continueStep(page, "check");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Check your answers before you submit");
     await expect(page.getByText("Engineer")).toBeVisible();
     await expect(page.getByText("Nyayo House, Nairobi")).toBeVisible();
@@ -169,14 +171,15 @@ test.describe("applying and reviewing", () => {
     await expect(page.locator(".status-panel .badge")).toHaveClass(/badge--attention/);
     await expect(page.locator(".status-panel__note")).toContainText("Your occupation must match your ID");
     await page.getByRole("link", { name: "Correct your application" }).click();
+    await expect(page).toHaveURL(new RegExp(`/applications/${reference}/edit`));
     await page.goto(`/applications/${reference}/edit?step=1`);
     await waitForHydration(page);
     await page.getByLabel("Occupation").fill("Civil engineer");
-    await continueStep(page);
+    await continueStep(page, "2");
     await page.goto(`/applications/${reference}/edit?step=declaration`);
     await waitForHydration(page);
     await page.getByLabel("I confirm the declaration above").check();
-    await continueStep(page);
+    await continueStep(page, "check");
     await page.getByRole("button", { name: "Send corrected application" }).click();
     await expect(page).toHaveURL(new RegExp(`/applications/${reference}`));
     await expect(page.locator(".status-panel .badge")).toHaveText("Submitted");

@@ -18,23 +18,35 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
-/** Chooses the language through the header switcher, as a citizen would. */
+/** Chooses the language through the header switcher, as a citizen would, and waits for
+ *  the page to come back in it (the link goes through `/lang/<code>` and back). */
 export async function chooseLanguage(page: Page, name: "English" | "Kiswahili") {
   const link = page.getByRole("navigation", { name: /Language|Lugha/ }).getByRole("link", { name });
   await link.click();
+  await expect(page.locator("html")).toHaveAttribute("lang", name === "English" ? "en" : "sw");
 }
 
-/** The newest one-time code sent to `to`, read from the development outbox. */
+/** The newest one-time code sent to `to`, read from the development outbox (asked again
+ *  until a message with a code is there). */
 export async function latestCode(page: Page, to: string): Promise<string> {
-  const response = await page.request.get(`/dev/outbox.json?to=${encodeURIComponent(to)}`);
-  expect(response.status()).toBe(200);
-  const messages: { body: string }[] = await response.json();
-  expect(messages.length).toBeGreaterThan(0);
-  const code = messages[0].body.match(/\b(\d{6})\b/)?.[1];
-  expect(code, messages[0].body).toBeTruthy();
+  let code: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await page.request.get(`/dev/outbox.json?to=${encodeURIComponent(to)}`);
+        if (response.status() !== 200) return `outbox answered ${response.status()}`;
+        const messages: { body: string }[] = await response.json();
+        code = messages[0]?.body.match(/\b(\d{6})\b/)?.[1];
+        return code ?? messages[0]?.body ?? "no message yet";
+      },
+      { message: `a one-time code sent to ${to}` },
+    )
+    .toMatch(/^\d{6}$/);
   return code!;
 }
 
+/** Logs in from `/login` (password, then a code by SMS) and waits for the dashboard, so
+ *  the next `goto` cannot overtake the login. */
 export async function logInWithCode(page: Page, identifier: string, password: string, phone: string) {
   await page.goto("/login");
   await waitForHydration(page);
@@ -52,4 +64,21 @@ export async function logInWithCode(page: Page, identifier: string, password: st
   await expectAccessible(page);
   await code.fill(await latestCode(page, phone));
   await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Welcome, /);
+}
+
+/** Logs out through the header menu and waits for the login page that says so. On a phone
+ *  with JavaScript the menu is folded away and opens only once the page has hydrated. */
+export async function logOut(page: Page, { javaScript = true }: { javaScript?: boolean } = {}) {
+  if (javaScript) {
+    await waitForHydration(page);
+    const menu = page.getByRole("button", { name: "Menu" });
+    if (await menu.isVisible()) {
+      await menu.click();
+      await expect(menu).toHaveAttribute("aria-expanded", "true");
+    }
+  }
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login\?logged_out=1/);
 }

@@ -3,8 +3,9 @@
 //! The paying phone's last four digits choose what happens:
 //! `0001` insufficient funds (1), `0002` cancelled by the user (1032), `0003` no answer
 //! (1037: no callback; the query answers 1037 after the delay), `0004` success with the
-//! callback two minutes late (the query answers success after the delay), anything else
-//! success with a fresh M-Pesa receipt number.
+//! callback two minutes late (the query answers success after the delay), `0005` success,
+//! but the answer to the push itself is lost (as when the call times out after Daraja has
+//! accepted it), anything else success with a fresh M-Pesa receipt number.
 //! It stands in for an outside service, so its memory of pushes is its own, in process.
 
 use axum::extract::State;
@@ -27,6 +28,7 @@ enum Scenario {
     Cancelled,
     NoAnswer,
     LateCallback,
+    AnswerLost,
     Success,
 }
 
@@ -37,6 +39,7 @@ impl Scenario {
             Some("0002") => Scenario::Cancelled,
             Some("0003") => Scenario::NoAnswer,
             Some("0004") => Scenario::LateCallback,
+            Some("0005") => Scenario::AnswerLost,
             _ => Scenario::Success,
         }
     }
@@ -46,7 +49,7 @@ impl Scenario {
             Scenario::InsufficientFunds => (1, "The balance is insufficient for the transaction."),
             Scenario::Cancelled => (1032, "Request cancelled by user."),
             Scenario::NoAnswer => (1037, "DS timeout user cannot be reached."),
-            Scenario::LateCallback | Scenario::Success => (0, "The service request is processed successfully."),
+            Scenario::LateCallback | Scenario::AnswerLost | Scenario::Success => (0, "The service request is processed successfully."),
         }
     }
 }
@@ -141,6 +144,10 @@ async fn stk_push(State(sim): State<Arc<DarajaSimulator>>, headers: HeaderMap, J
             }
         });
     }
+    if scenario == Scenario::AnswerLost {
+        // Accepted and going ahead, but the caller never reads a usable answer.
+        return (StatusCode::OK, "<html>upstream timed out</html>").into_response();
+    }
     Json(StkPushResponse {
         merchant_request_id: merchant,
         checkout_request_id: checkout,
@@ -181,6 +188,7 @@ mod tests {
         assert_eq!(Scenario::of_phone("254700000002"), Scenario::Cancelled);
         assert_eq!(Scenario::of_phone("254700000003"), Scenario::NoAnswer);
         assert_eq!(Scenario::of_phone("254700000004"), Scenario::LateCallback);
+        assert_eq!(Scenario::of_phone("254700000005"), Scenario::AnswerLost);
         assert_eq!(Scenario::of_phone("254712345678"), Scenario::Success);
     }
 }

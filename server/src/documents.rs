@@ -61,20 +61,29 @@ async fn read_form(mut multipart: Multipart) -> UploadForm {
     form
 }
 
+/// Where an anonymous upload's login should come back to: the page the form was on, from
+/// `Referer` (the body, with its `return_to`, is never read for someone not logged in).
+fn page_of_referer(headers: &HeaderMap) -> String {
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let path = referer.split_once("://").map(|(_, rest)| rest.find('/').map_or("/", |i| &rest[i..])).unwrap_or(referer);
+    safe_return_path(Some(path)).to_string()
+}
+
 /// `POST /documents`: stores the file for a field of the citizen's form, then goes back to
-/// the form's page, with the problem in the address if there was one.
+/// the form's page, with the problem in the address if there was one. The session is
+/// checked first: nobody streams megabytes to Raia without being logged in.
 pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let token = token_from_headers(&headers, &state.session_cookie);
+    let account = match state.identity.current_account(token.as_deref()).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return Redirect::to(&format!("/login?next={}", encode_query_value(&page_of_referer(&headers)))).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
     let form = read_form(multipart).await;
     let back = safe_return_path(Some(&form.return_to)).to_string();
     let with_problem = |code: &str| {
         let separator = if back.contains('?') { '&' } else { '?' };
         Redirect::to(&format!("{back}{separator}field={}&upload_error={code}#{}", encode_query_value(&form.field), encode_query_value(&form.field))).into_response()
-    };
-    let token = token_from_headers(&headers, &state.session_cookie);
-    let account = match state.identity.current_account(token.as_deref()).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return Redirect::to(&format!("/login?next={}", encode_query_value(&back))).into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     if form.too_large {
         return with_problem("too_large");

@@ -48,13 +48,16 @@ pub async fn create(config: &Config, args: &[String]) -> CommandResult {
     }
 }
 
+/// Disabling also hands the officer's applications under review back to the queue.
 pub async fn set_disabled(config: &Config, args: &[String], disabled: bool) -> CommandResult {
     let id_number = args.first().cloned().unwrap_or_default();
+    let catalogue = startup::catalogue(config)?;
     let db = Db::connect(&config.database_url, 2).await?;
     db.migrate().await?;
     let identity = startup::identity(&db);
+    let applications = startup::applications(config, &db, &identity, catalogue);
     let result = match staff::find_by_id_number(&identity, &id_number).await {
-        Ok(Some(account)) => staff::set_disabled_unchecked(&identity, account.id, disabled).await.map_err(|e| e.to_string()),
+        Ok(Some(account)) => staff::set_disabled_unchecked(&identity, &applications, account.id, disabled).await.map_err(|e| e.to_string()),
         Ok(None) => Err(format!("no staff account has ID number `{id_number}`")),
         Err(e) => Err(e.to_string()),
     };

@@ -353,3 +353,112 @@ fn a_broken_catalogue_file_stops_the_start_with_its_problems() {
     assert!(error.contains("reference_prefix"), "{error}");
     let _ = std::fs::remove_file(path);
 }
+
+/// Every file under a folder (none when it does not exist).
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.flatten().flat_map(|entry| if entry.path().is_dir() { files_under(&entry.path()) } else { vec![entry.path()] }).collect()
+}
+
+#[tokio::test]
+async fn an_anonymous_upload_is_refused_before_its_body_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for test_db in TestDb::all().await {
+        let dir = std::env::temp_dir().join(format!("raia-http-anonymous-uploads-{}-{}", std::process::id(), test_db.url.len()));
+        let server = TestServer::start_in(test_db, &[("UPLOAD_DIR", Box::leak(dir.display().to_string().into_boxed_str()))]).await;
+        let host = server.base.trim_start_matches("http://").to_string();
+
+        // A 5 MB upload of which only the start ever arrives: answered at once, without waiting for the rest.
+        let mut socket = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let head = format!(
+            "POST /documents HTTP/1.1\r\nHost: {host}\r\nSec-Fetch-Site: same-origin\r\nReferer: http://{host}/services/passport/apply?step=4\r\n\
+             Content-Type: multipart/form-data; boundary=RAIA\r\nContent-Length: {}\r\n\r\n\
+             --RAIA\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n",
+            raia_app::services::documents::MAX_BYTES
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(&[PNG, &vec![0u8; 64 * 1024]].concat()).await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            let mut buffer = [0u8; 4096];
+            while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => answer.extend_from_slice(&buffer[..n]),
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "no answer while the body was still coming: the server waited to read it");
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(answer.starts_with("http/1.1 303"), "{answer}");
+        assert!(answer.contains("location: /login?next=/services/passport/apply"), "{answer}");
+
+        // A whole small upload without a session: the same answer, and nothing stored.
+        let response = upload(&server, "raia_session=not-a-session", "photo.png", PNG.to_vec(), "same-origin").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(response.headers()["location"].to_str().unwrap().starts_with("/login?next="));
+        assert!(files_under(&dir).is_empty(), "nothing written under UPLOAD_DIR: {:?}", files_under(&dir));
+        // Cross-site stays refused first, as before.
+        assert_eq!(upload(&server, "", "photo.png", PNG.to_vec(), "cross-site").await.status(), StatusCode::FORBIDDEN);
+        let _ = std::fs::remove_dir_all(&dir);
+        server.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_releases_a_claim_with_a_plain_form() {
+    for test_db in TestDb::all().await {
+        let server = TestServer::start_with(test_db).await;
+        let pool = server.test_db.db.pool();
+        let account_id = |id_number: &'static str| async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM accounts WHERE id_number = $1").bind(id_number).fetch_one(pool).await.unwrap()
+        };
+        let (citizen, officer) = (account_id("12345678").await, account_id("30000001").await);
+        sqlx::query(
+            "INSERT INTO applications (reference, account_id, service_slug, agency, status, version, claimed_by, created_at, updated_at, submitted_at) \
+             VALUES ('PSP-2026-000777', $1, 'passport', 'immigration', 'under_review', 3, $2, 1770000000, 1770000000, 1770000000)",
+        )
+        .bind(citizen)
+        .bind(officer)
+        .execute(pool)
+        .await
+        .unwrap();
+        let admin = log_in(&server, "30000000", "Raia staff demo 2026", "+254700000100").await;
+
+        // Linked from /admin; the page lists the claim and its holder, rendered on the server.
+        assert!(server.get_with("/admin", "cookie", &admin).await.text().await.unwrap().contains(r#"href="/admin/claims""#));
+        let page = server.get_with("/admin/claims", "cookie", &admin).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("PSP-2026-000777") && html.contains("Amina Hassan"), "{html}");
+        assert!(html.contains(r#"action="/api/admin/claims/release""#) && html.contains(r#"method="post""#), "a form that works without JavaScript");
+
+        // An officer can neither see the page nor release.
+        let amina = log_in(&server, "30000001", "Raia staff demo 2026", "+254700000101").await;
+        assert_eq!(server.get_with("/admin/claims", "cookie", &amina).await.status(), StatusCode::FORBIDDEN);
+        let refused = post_form(&server, "/api/admin/claims/release", "reference=PSP-2026-000777&version=3", Some(&amina)).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+        // The admin's button, as a browser without JavaScript posts it.
+        let response = server
+            .client
+            .post(format!("{}/api/admin/claims/release", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", &admin)
+            .body("reference=PSP-2026-000777&version=3")
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{:?}", response.status());
+        assert_eq!(response.headers()["location"], "/admin/claims?released=PSP-2026-000777");
+        let (status, claimed_by): (String, Option<i64>) =
+            sqlx::query_as("SELECT status, claimed_by FROM applications WHERE reference = 'PSP-2026-000777'").fetch_one(pool).await.unwrap();
+        assert_eq!((status.as_str(), claimed_by), ("submitted", None));
+        let html = server.get_with("/admin/claims?released=PSP-2026-000777", "cookie", &admin).await.text().await.unwrap();
+        assert!(html.contains("PSP-2026-000777 is back in its agency") && html.contains("No application is under review."), "{html}");
+        server.test_db.drop_database().await;
+    }
+}

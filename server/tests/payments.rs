@@ -204,7 +204,7 @@ async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T
 }
 
 #[tokio::test]
-async fn callbacks_with_a_wrong_secret_an_unknown_id_or_a_wrong_amount_change_nothing() {
+async fn callbacks_with_a_wrong_secret_an_unknown_id_or_a_wrong_amount_settle_nothing_and_keep_the_money() {
     for test_db in TestDb::all().await {
         let server = server(test_db).await;
         let citizen = wanjiku(&server).await;
@@ -220,9 +220,14 @@ async fn callbacks_with_a_wrong_secret_an_unknown_id_or_a_wrong_amount_change_no
         assert_eq!(short.status(), StatusCode::OK);
         let malformed = post_json(&server, &format!("/callbacks/mpesa/{SECRET}/stk"), r#"{"Body":{"nothing":true}}"#).await;
         assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(payment_status(&server, &citizen, &reference, id).await, "pending");
+        // The wrong amount did not pay the invoice: the attempt failed and the money is kept to
+        // be refunded; the success for an id we never issued is kept as unmatched.
+        assert_eq!(payment_status(&server, &citizen, &reference, id).await, "failed");
         assert_eq!(count(&server, "SELECT COUNT(*) FROM receipts").await, 0);
         assert_eq!(status_of(&server, &citizen, &reference).await, Status::AwaitingPayment);
+        assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention WHERE mpesa_receipt = 'AAA0000003' AND kind = 'refund_due'").await, 1);
+        assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention WHERE mpesa_receipt = 'AAA0000002' AND kind = 'unmatched'").await, 1);
+        assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention WHERE mpesa_receipt = 'AAA0000001'").await, 0, "a wrong secret changes nothing");
         server.test_db.drop_database().await;
     }
 }

@@ -37,6 +37,7 @@ pub fn action_text(i18n: I18nContext<Locale>, action: Action) -> String {
         Action::MarkReady => t_string!(i18n, action.mark_ready),
         Action::Complete => t_string!(i18n, action.complete),
         Action::PaymentReceived => t_string!(i18n, action.payment_received),
+        Action::ReleaseClaim => t_string!(i18n, action.release_claim),
     }
     .to_string()
 }

@@ -8,6 +8,7 @@ use crate::identity::accounts::{self, Account, NewAccount, ROLE_ADMIN, ROLE_OFFI
 use crate::identity::contact::{Email, IdNumber, Identifier, PhoneNumber};
 use crate::identity::notifier::{Channel, Message};
 use crate::identity::service::Identity;
+use crate::services::service::Applications;
 use crate::services::views::StaffMember;
 use sqlx::Row;
 
@@ -124,17 +125,19 @@ async fn create_unchecked(identity: &Identity, agencies: &[String], new: &NewSta
     Ok(account_id)
 }
 
-/// Disables (or enables again) a staff account. Disabling ends its sessions at once.
-pub async fn set_disabled(identity: &Identity, admin: &Account, account_id: i64, disabled: bool) -> Result<(), AppError> {
+/// Disables (or enables again) a staff account. Disabling ends its sessions at once and
+/// hands every application it was reviewing back to the queue, in one transaction: no
+/// application stays under review with nobody left to decide it.
+pub async fn set_disabled(identity: &Identity, applications: &Applications, admin: &Account, account_id: i64, disabled: bool) -> Result<(), AppError> {
     require_admin(Some(admin))?;
     if account_id == admin.id {
         // An admin cannot lock themselves out.
         return Err(AppError::field("", Problem::NotAllowedNow));
     }
-    set_disabled_unchecked(identity, account_id, disabled).await
+    set_disabled_unchecked(identity, applications, account_id, disabled).await
 }
 
-pub async fn set_disabled_unchecked(identity: &Identity, account_id: i64, disabled: bool) -> Result<(), AppError> {
+pub async fn set_disabled_unchecked(identity: &Identity, applications: &Applications, account_id: i64, disabled: bool) -> Result<(), AppError> {
     let mut tx = identity.db.begin_write().await?;
     let changed = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2 AND role IN ('officer', 'admin')")
         .bind(i64::from(disabled))
@@ -147,6 +150,7 @@ pub async fn set_disabled_unchecked(identity: &Identity, account_id: i64, disabl
     }
     if disabled {
         sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut *tx).await?;
+        applications.release_claims_held_in(&mut tx, account_id).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -29,6 +29,8 @@ pub fn AdminPage() -> impl IntoView {
                         <PageTitle title=t_string!(i18n, admin.title) />
                         {query.read_untracked().get("created").map(|_| view! { <div class="banner banner--success" role="status"><p>{t!(i18n, admin.created)}</p></div> })}
                         <h1>{t!(i18n, admin.title)}</h1>
+                        <p><a href="/admin/claims">{t!(i18n, admin.claims_link)}</a></p>
+                        <p><a href="/admin/payments">{t!(i18n, admin.payments_link)}</a></p>
                         <div class="table-wrap">
                             <table class="table">
                                 <thead><tr>

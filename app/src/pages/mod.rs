@@ -10,6 +10,8 @@ pub mod one_time_code;
 pub mod register;
 pub mod too_many;
 pub mod admin;
+pub mod admin_claims;
+pub mod admin_payments;
 pub mod applications;
 pub mod apply;
 pub mod officer;

@@ -139,6 +139,7 @@ fn button_text(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, action: Acti
         Action::Reject => t_string!(i18n, officer.do_reject),
         Action::RequestAction => t_string!(i18n, officer.do_request_action),
         Action::MarkReady => t_string!(i18n, officer.do_mark_ready),
+        Action::ReleaseClaim => t_string!(i18n, officer.do_release),
         _ => t_string!(i18n, officer.do_complete),
     }
     .to_string()

@@ -1,7 +1,7 @@
 //! The payment server functions: thin over `Payments`; every rule lives there.
 
 use crate::errors::AppError;
-use crate::payments::views::{PayPage, PaymentView, ReceiptView, VerifiedReceipt};
+use crate::payments::views::{MoneyNeedingAttention, PayPage, PaymentView, ReceiptView, VerifiedReceipt};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -74,4 +74,11 @@ pub async fn verify_receipt(code: String) -> Result<Option<VerifiedReceipt>, App
         }
     }
     Ok(found)
+}
+
+/// Money that could not settle an invoice, for admins only.
+#[server(endpoint = "admin/payments")]
+pub async fn payments_needing_attention() -> Result<Vec<MoneyNeedingAttention>, AppError> {
+    let admin = logged_in("/admin/payments").await?;
+    payments()?.needing_attention(&admin).await.map_err(with_status)
 }

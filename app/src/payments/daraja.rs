@@ -219,11 +219,12 @@ impl DarajaClient {
             .basic_auth(&self.settings.consumer_key, Some(&self.settings.consumer_secret))
             .send()
             .await
-            .map_err(GatewayError::unreachable)?;
+            .map_err(|e| GatewayError::NotSent(e.to_string()))?;
         if !response.status().is_success() {
             return Err(GatewayError::Refused(format!("token: HTTP {}", response.status())));
         }
-        let token: TokenResponse = response.json().await.map_err(GatewayError::unreachable)?;
+        // Without a token no push was sent: whatever went wrong, nothing can have been taken.
+        let token: TokenResponse = response.json().await.map_err(|e| GatewayError::NotSent(e.to_string()))?;
         let lifetime = token.expires_in.as_i64().or_else(|| token.expires_in.as_str().and_then(|s| s.parse().ok())).unwrap_or(3599);
         *cached = Some((token.access_token.clone(), now + lifetime));
         Ok(token.access_token)
@@ -231,7 +232,7 @@ impl DarajaClient {
 
     async fn post<T: Serialize, R: for<'de> Deserialize<'de>>(&self, path: &str, body: &T) -> Result<R, GatewayError> {
         let token = self.token().await?;
-        let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.map_err(GatewayError::unreachable)?;
+        let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.map_err(GatewayError::of_send)?;
         if !response.status().is_success() {
             return Err(GatewayError::Refused(format!("{path}: HTTP {}", response.status())));
         }

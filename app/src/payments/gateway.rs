@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 pub enum PaymentRequest {
     Mpesa { phone: String, amount_cents: i64, account_reference: String, description: String },
-    Card { number: String, amount_cents: i64, description: String },
+    /// `reference` is the attempt's own key: the gateway files the charge under it, so an
+    /// attempt interrupted before its answer can still be asked about.
+    Card { number: String, amount_cents: i64, description: String, reference: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +21,10 @@ pub enum GatewayOutcome {
 
 #[derive(Debug)]
 pub enum GatewayError {
-    /// The provider could not be reached or answered nonsense: the payment's fate is unknown.
+    /// The request never left (no connection, no token): nothing can have been taken.
+    NotSent(String),
+    /// The request may have reached the provider, but no usable answer came back (a timeout,
+    /// a garbled answer): the payment's fate is unknown until the provider tells us.
     Unreachable(String),
     /// The provider refused the request itself.
     Refused(String),
@@ -29,11 +34,21 @@ impl GatewayError {
     pub fn unreachable(error: impl std::fmt::Display) -> GatewayError {
         GatewayError::Unreachable(error.to_string())
     }
+
+    /// A failed send: `NotSent` when no connection was made, else `Unreachable`.
+    pub fn of_send(error: reqwest::Error) -> GatewayError {
+        if error.is_connect() || error.is_builder() {
+            GatewayError::NotSent(error.to_string())
+        } else {
+            GatewayError::Unreachable(error.to_string())
+        }
+    }
 }
 
 impl std::fmt::Display for GatewayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GatewayError::NotSent(e) => write!(f, "payment request not sent: {e}"),
             GatewayError::Unreachable(e) => write!(f, "payment provider unreachable: {e}"),
             GatewayError::Refused(e) => write!(f, "payment provider refused: {e}"),
         }
@@ -83,6 +98,8 @@ pub struct CardCharge {
     pub number: String,
     pub amount_cents: i64,
     pub description: String,
+    #[serde(default)]
+    pub reference: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -90,6 +107,14 @@ pub struct CardChargeResult {
     /// `succeeded`, `declined` or `insufficient_funds`.
     pub status: String,
     pub id: String,
+}
+
+fn card_outcome(result: &CardChargeResult) -> GatewayOutcome {
+    match result.status.as_str() {
+        "succeeded" => GatewayOutcome::Succeeded { receipt: Some(result.id.clone()) },
+        "insufficient_funds" => GatewayOutcome::Failed { code: 51, reason: "insufficient funds".into() },
+        _ => GatewayOutcome::Failed { code: 5, reason: "declined".into() },
+    }
 }
 
 /// A card gateway spoken to over HTTP (the simulator at `/sim/card` in development).
@@ -108,25 +133,30 @@ impl CardGatewayClient {
 #[async_trait::async_trait]
 impl PaymentGateway for CardGatewayClient {
     async fn start(&self, request: &PaymentRequest, _callback_url: &str) -> Result<GatewayOutcome, GatewayError> {
-        let PaymentRequest::Card { number, amount_cents, description } = request else {
+        let PaymentRequest::Card { number, amount_cents, description, reference } = request else {
             return Err(GatewayError::Refused("the card gateway takes cards only".into()));
         };
-        let charge = CardCharge { number: number.clone(), amount_cents: *amount_cents, description: description.clone() };
-        let response = self.http.post(format!("{}/charges", self.base_url)).json(&charge).send().await.map_err(GatewayError::unreachable)?;
+        let charge = CardCharge { number: number.clone(), amount_cents: *amount_cents, description: description.clone(), reference: reference.clone() };
+        let response = self.http.post(format!("{}/charges", self.base_url)).json(&charge).send().await.map_err(GatewayError::of_send)?;
         if !response.status().is_success() {
             return Err(GatewayError::Refused(format!("HTTP {}", response.status())));
         }
         let result: CardChargeResult = response.json().await.map_err(GatewayError::unreachable)?;
-        Ok(match result.status.as_str() {
-            "succeeded" => GatewayOutcome::Succeeded { receipt: Some(result.id) },
-            "insufficient_funds" => GatewayOutcome::Failed { code: 51, reason: "insufficient funds".into() },
-            _ => GatewayOutcome::Failed { code: 5, reason: "declined".into() },
-        })
+        Ok(card_outcome(&result))
     }
 
-    async fn query(&self, gateway_id: &str) -> Result<GatewayOutcome, GatewayError> {
-        // Card charges are answered at once; there is nothing to ask again.
-        Ok(GatewayOutcome::Succeeded { receipt: Some(gateway_id.to_string()) })
+    /// What became of the charge filed under our reference; `Failed` with code 404 when the
+    /// gateway never saw it (so nothing was taken).
+    async fn query(&self, reference: &str) -> Result<GatewayOutcome, GatewayError> {
+        let response = self.http.get(format!("{}/charges/{reference}", self.base_url)).send().await.map_err(GatewayError::unreachable)?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(GatewayOutcome::Failed { code: 404, reason: "the card gateway has no such charge".into() });
+        }
+        if !response.status().is_success() {
+            return Err(GatewayError::Unreachable(format!("HTTP {}", response.status())));
+        }
+        let result: CardChargeResult = response.json().await.map_err(GatewayError::unreachable)?;
+        Ok(card_outcome(&result))
     }
 }
 

@@ -104,6 +104,12 @@ pub async fn reopen(tx: &mut Transaction<'static, Any>, invoice_id: i64) -> Resu
     Ok(())
 }
 
+/// unpaid → expired for every invoice past its time. Returns how many.
+pub async fn expire_due(tx: &mut Transaction<'static, Any>, now: i64) -> Result<u64, sqlx::Error> {
+    let sql = format!("UPDATE invoices SET status = 'expired' WHERE expires_at <= $1 AND status IN ({})", invoice_states_from(InvoiceEvent::TimedOut));
+    Ok(sqlx::query(&sql).bind(now).execute(&mut **tx).await?.rows_affected())
+}
+
 /// unpaid or pending → paid. False when it was paid (or closed) already: nothing is paid twice.
 pub async fn mark_paid(tx: &mut Transaction<'static, Any>, invoice_id: i64, now: i64) -> Result<bool, sqlx::Error> {
     let sql = format!("UPDATE invoices SET status = 'paid', paid_at = $1 WHERE id = $2 AND status IN ({})", invoice_states_from(InvoiceEvent::Paid));

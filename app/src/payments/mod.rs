@@ -4,6 +4,8 @@ pub mod api;
 pub mod views;
 
 #[cfg(feature = "ssr")]
+pub mod attention;
+#[cfg(feature = "ssr")]
 pub mod daraja;
 #[cfg(feature = "ssr")]
 pub mod gateway;

@@ -8,8 +8,9 @@ use crate::errors::{AppError, Problem};
 use crate::identity::accounts::{self, Account};
 use crate::identity::contact::PhoneNumber;
 use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::payments::attention::{self, Reason, Received};
 use crate::payments::daraja::{outcome_of, C2bConfirmation, StkCallback};
-use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayOutcome, PaymentGateway, PaymentRequest};
+use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayError, GatewayOutcome, PaymentGateway, PaymentRequest};
 use crate::payments::invoices::{self, Invoice, InvoiceStatus};
 use crate::payments::states::AttemptEvent;
 use crate::payments::store::{self, NewPayment, Payment, ReceiptKey};
@@ -46,7 +47,9 @@ pub struct Payments {
 pub enum CallbackOutcome {
     Settled,
     Failed,
-    /// Answered 200 and changed nothing: unknown id, duplicate, late, or wrong amount.
+    /// Money that cannot settle an invoice, kept for an admin (and the citizen told).
+    Kept(Reason),
+    /// Answered 200 and changed nothing: unknown id, duplicate, or no result.
     Ignored(&'static str),
 }
 
@@ -89,12 +92,28 @@ impl Payments {
         self.clock.now()
     }
 
-    /// The citizen's application and its latest invoice; "not found" for anyone else's.
+    /// The citizen's application and its latest invoice; "not found" for anyone else's. An
+    /// invoice whose time ran out, for an application still awaiting payment, is replaced by
+    /// a fresh one for the same amount.
     async fn citizens_invoice(&self, citizen: &Account, reference: &str) -> Result<(applications_store::ApplicationRow, Invoice), AppError> {
         let row = applications_store::find_by_reference(self.db.pool(), reference.trim()).await?;
         let row = row.filter(|r| r.account_id == citizen.id).ok_or(AppError::NotFound)?;
         let invoice = invoices::latest_for_application(self.db.pool(), row.id).await?.ok_or(AppError::NotFound)?;
-        Ok((row, invoice))
+        let now = self.now();
+        let timed_out = invoice.status == InvoiceStatus::Expired || (invoice.status == InvoiceStatus::Unpaid && invoice.expires_at <= now);
+        if !timed_out || row.status != crate::services::status::Status::AwaitingPayment {
+            return Ok((row, invoice));
+        }
+        let mut tx = self.db.begin_write().await?;
+        invoices::expire_due(&mut tx, now).await?;
+        // Another request may have opened the fresh one a moment ago (one open per application).
+        let latest = invoices::latest_for_application(&mut *tx, row.id).await?.ok_or(AppError::NotFound)?;
+        if latest.status == InvoiceStatus::Expired {
+            invoices::open(&mut tx, row.id, invoice.total_cents, now).await?;
+        }
+        tx.commit().await?;
+        let fresh = invoices::latest_for_application(self.db.pool(), row.id).await?.ok_or(AppError::NotFound)?;
+        Ok((row, fresh))
     }
 
     async fn payment_view(&self, payment: &Payment) -> Result<PaymentView, AppError> {
@@ -212,6 +231,11 @@ impl Payments {
             }
             Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(id, receipt.as_deref(), None).await.map(|_| ())?,
             Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, AttemptEvent::Declined, code, &reason).await?,
+            Err(GatewayError::Unreachable(error)) => {
+                // M-Pesa may have accepted the push: the attempt stays pending, its outcome
+                // unknown, until a callback (matched by phone and amount) or the timeout.
+                tracing::warn!(%error, payment = id, "STK push sent, but no answer read: outcome unknown");
+            }
             Err(error) => {
                 tracing::warn!(%error, payment = id, "STK push not sent");
                 self.fail(id, AttemptEvent::Declined, -1, "M-Pesa could not be reached").await?;
@@ -255,13 +279,32 @@ impl Payments {
             return Ok(id);
         }
         let service = self.applications.catalogue.service(&row.service_slug).map(|s| s.name.en.clone()).unwrap_or_default();
-        let request = PaymentRequest::Card { number: digits, amount_cents: invoice.total_cents, description: service };
+        let request = PaymentRequest::Card { number: digits, amount_cents: invoice.total_cents, description: service, reference: key.to_string() };
         match self.card.start(&request, "").await {
-            Ok(GatewayOutcome::Succeeded { .. }) => self.settle(id, None, None).await.map(|_| ())?,
-            Ok(GatewayOutcome::Failed { code, reason }) => self.fail(id, AttemptEvent::Declined, code, &reason).await?,
-            Ok(GatewayOutcome::Pending { .. }) | Err(_) => self.fail(id, AttemptEvent::Declined, -1, "the card payment could not be completed").await?,
+            Ok(outcome) => self.apply_card_outcome(id, outcome).await?,
+            Err(GatewayError::Unreachable(error)) => {
+                // The charge may have gone through: the worker asks the gateway by our reference.
+                tracing::warn!(%error, payment = id, "card charge sent, but no answer read: outcome unknown");
+            }
+            Err(_) => self.fail(id, AttemptEvent::Declined, -1, "the card payment could not be completed").await?,
         }
         Ok(id)
+    }
+
+    /// What the card gateway said of a charge, applied to its attempt.
+    async fn apply_card_outcome(&self, payment_id: i64, outcome: GatewayOutcome) -> Result<(), AppError> {
+        match outcome {
+            GatewayOutcome::Succeeded { receipt } => {
+                if let Some(charge_id) = &receipt {
+                    let mut tx = self.db.begin_write().await?;
+                    store::set_charge_id(&mut tx, payment_id, charge_id).await?;
+                    tx.commit().await?;
+                }
+                self.settle(payment_id, None, None).await.map(|_| ())
+            }
+            GatewayOutcome::Failed { code, reason } => self.fail(payment_id, AttemptEvent::Declined, code, &reason).await,
+            GatewayOutcome::Pending { .. } => Ok(()),
+        }
     }
 
     /// The payment succeeded: payment, invoice, receipt and the application's move, in one
@@ -271,22 +314,103 @@ impl Payments {
         let mut tx = self.db.begin_write().await?;
         let Some(payment) = store::find(&mut *tx, payment_id).await? else { return Ok(false) };
         let Some(invoice) = invoices::find(&mut *tx, payment.invoice_id).await? else { return Ok(false) };
-        if paid_cents.is_some_and(|cents| cents != invoice.total_cents) {
-            tracing::warn!(payment = payment_id, paid = ?paid_cents, due = invoice.total_cents, "payment amount differs from the invoice: not settled");
+        if let Some(cents) = paid_cents.filter(|cents| *cents != invoice.total_cents) {
+            // Money arrived, but not the amount due: the attempt did not pay the invoice, and
+            // the money is kept to be refunded.
+            if !store::mark_failed(&mut tx, payment_id, AttemptEvent::Declined, -3, "the amount paid differs from the invoice", now).await? {
+                return Ok(false);
+            }
+            invoices::reopen(&mut tx, invoice.id).await?;
+            let kept = self.keep_in(&mut tx, Reason::AmountDiffers, &payment, Some(&invoice), cents, receipt, now).await?;
+            tx.commit().await?;
+            self.tell_kept(kept, Reason::AmountDiffers, cents, receipt, &invoice.number).await;
             return Ok(false);
         }
         if !store::mark_succeeded(&mut tx, payment_id, receipt, now).await? {
             return Ok(false);
         }
         let Some(moved) = self.settle_in(&mut tx, &payment, &invoice, now).await? else {
-            // Paid already by another way: the payment stays recorded; no second receipt.
-            tracing::warn!(payment = payment_id, invoice = invoice.id, "a second payment for a paid invoice: refund due");
+            // Paid already by another way: the payment stays recorded, no second receipt, and
+            // the money is kept to be refunded.
+            let kept = self.keep_in(&mut tx, Reason::InvoiceAlreadyPaid, &payment, Some(&invoice), payment.amount_cents, receipt, now).await?;
             tx.commit().await?;
+            self.tell_kept(kept, Reason::InvoiceAlreadyPaid, payment.amount_cents, receipt, &invoice.number).await;
             return Ok(false);
         };
         tx.commit().await?;
         self.applications.tell_citizen(moved).await;
         Ok(true)
+    }
+
+    /// A success for an attempt we had given up on: it settles the invoice if it is still
+    /// open; otherwise the money is kept to be refunded. Never dropped.
+    async fn settle_late(&self, payment: &Payment, receipt: Option<&str>, paid_cents: i64) -> Result<CallbackOutcome, AppError> {
+        let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let Some(invoice) = invoices::find(&mut *tx, payment.invoice_id).await? else { return Ok(CallbackOutcome::Ignored("no invoice")) };
+        if !store::mark_paid_late(&mut tx, payment.id, receipt, now).await? {
+            return Ok(CallbackOutcome::Ignored("already settled"));
+        }
+        let reason = if paid_cents != invoice.total_cents { Some(Reason::AmountDiffers) } else { None };
+        let moved = match reason {
+            None => self.settle_in(&mut tx, payment, &invoice, now).await?,
+            Some(_) => None,
+        };
+        if let Some(moved) = moved {
+            tx.commit().await?;
+            self.applications.tell_citizen(moved).await;
+            return Ok(CallbackOutcome::Settled);
+        }
+        let reason = reason.unwrap_or(if invoice.status == InvoiceStatus::Paid { Reason::InvoiceAlreadyPaid } else { Reason::InvoiceClosed });
+        let kept = self.keep_in(&mut tx, reason, payment, Some(&invoice), paid_cents, receipt, now).await?;
+        tx.commit().await?;
+        self.tell_kept(kept, reason, paid_cents, receipt, &invoice.number).await;
+        Ok(CallbackOutcome::Kept(reason))
+    }
+
+    /// Keeps money of an attempt that cannot settle its invoice. Returns whom to tell.
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_in(&self, tx: &mut Transaction<'static, Any>, reason: Reason, payment: &Payment, invoice: Option<&Invoice>, cents: i64, receipt: Option<&str>, now: i64) -> Result<Option<Account>, AppError> {
+        let citizen = match invoice {
+            Some(invoice) => self.owner_of(invoice).await?,
+            None => None,
+        };
+        let money = Received {
+            reason,
+            method: &payment.method,
+            mpesa_receipt: receipt.or(payment.mpesa_receipt.as_deref()),
+            amount_cents: cents,
+            phone: payment.phone.as_deref(),
+            payer_name: None,
+            account_number: invoice.map(|i| i.number.as_str()),
+            invoice_id: invoice.map(|i| i.id),
+            payment_id: Some(payment.id),
+            account_id: citizen.as_ref().map(|c| c.id),
+        };
+        attention::keep(tx, &money, now).await?;
+        tracing::warn!(payment = payment.id, reason = reason.words(), cents, "money kept for an admin: it cannot settle its invoice");
+        Ok(citizen)
+    }
+
+    /// The citizen whose application an invoice is for.
+    async fn owner_of(&self, invoice: &Invoice) -> Result<Option<Account>, AppError> {
+        let Some(row) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await? else { return Ok(None) };
+        Ok(accounts::find_by_id(self.db.pool(), row.account_id).await?)
+    }
+
+    /// Tells a citizen, in plain words, that money of theirs was received but not used.
+    async fn tell_kept(&self, citizen: Option<Account>, reason: Reason, cents: i64, receipt: Option<&str>, account_number: &str) {
+        let Some(citizen) = citizen else { return };
+        let receipt = receipt.map(|r| format!(" (M-Pesa {r})")).unwrap_or_default();
+        let body = format!(
+            "Raia: we received {}{receipt} for {account_number} but could not use it: {}. It is not lost: we will refund it within 7 days, or call you.",
+            format_kes(cents),
+            reason.words()
+        );
+        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
+        if let Err(error) = self.notifier.send(message).await {
+            tracing::error!(%error, "kept-money SMS not queued");
+        }
     }
 
     /// Invoice paid, receipt made, application moved: the shared end of every way to pay.
@@ -319,28 +443,56 @@ impl Payments {
         let Ok(Some(invoice)) = invoices::find(self.db.pool(), payment.invoice_id).await else { return };
         let Ok(Some(row)) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await else { return };
         let Ok(Some(citizen)) = accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
-        let why = failure_text(code);
-        let body = format!("Raia: your payment of {} for {} was not completed: {why}. Nothing was taken. Try again in your account.", format_kes(payment.amount_cents), view.reference);
+        let body = if code == UNCONFIRMED_CODE {
+            // We do not know whether money moved: never say "nothing was taken".
+            format!(
+                "Raia: M-Pesa did not confirm your payment of {} for {}. If money left your account, it will reach your application or be refunded. Check your application before paying again.",
+                format_kes(payment.amount_cents),
+                view.reference
+            )
+        } else {
+            let why = failure_text(code);
+            format!("Raia: your payment of {} for {} was not completed: {why}. Nothing was taken. Try again in your account.", format_kes(payment.amount_cents), view.reference)
+        };
         let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
         if let Err(error) = self.notifier.send(message).await {
             tracing::error!(%error, "payment failure SMS not queued");
         }
     }
 
-    /// Daraja's STK callback. Only an id we issued counts; duplicates and late answers change nothing.
+    /// Daraja's STK callback. A result for a pending attempt settles or fails it; a success
+    /// for an attempt we gave up on settles its invoice if still open, else is kept for a
+    /// refund; a success for a push whose id we never learned is matched by phone and amount,
+    /// or kept. Duplicates change nothing.
     pub async fn stk_callback(&self, callback: &StkCallback) -> Result<CallbackOutcome, AppError> {
-        let Some(payment) = store::find_by_checkout_id(self.db.pool(), &callback.checkout_request_id).await? else {
-            return Ok(CallbackOutcome::Ignored("unknown CheckoutRequestID"));
+        let outcome = outcome_of(callback.result_code, &callback.result_desc, callback.receipt_number());
+        let paid = match (&outcome, callback.amount_cents()) {
+            (GatewayOutcome::Succeeded { .. }, Some(cents)) => Some(cents),
+            _ => None,
         };
-        if payment.status != "pending" {
-            if let Some(receipt) = callback.receipt_number() {
-                store::fill_missing_receipt(&self.db, &callback.checkout_request_id, &receipt).await?;
+        let payment = match store::find_by_checkout_id(self.db.pool(), &callback.checkout_request_id).await? {
+            Some(payment) => payment,
+            None => match paid {
+                Some(cents) => match self.unconfirmed_push_for(callback, cents).await? {
+                    Some(payment) => payment,
+                    None => return self.keep_unknown_push(callback, cents).await,
+                },
+                None => return Ok(CallbackOutcome::Ignored("unknown CheckoutRequestID")),
+            },
+        };
+        match payment.status.as_str() {
+            "pending" => {}
+            "failed" | "expired" if paid.is_some() => return self.settle_late(&payment, callback.receipt_number().as_deref(), paid.unwrap_or_default()).await,
+            _ => {
+                if let Some(receipt) = callback.receipt_number() {
+                    store::fill_missing_receipt(&self.db, &callback.checkout_request_id, &receipt).await?;
+                }
+                return Ok(CallbackOutcome::Ignored("already settled"));
             }
-            return Ok(CallbackOutcome::Ignored("already settled"));
         }
-        match outcome_of(callback.result_code, &callback.result_desc, callback.receipt_number()) {
+        match outcome {
             GatewayOutcome::Succeeded { receipt } => {
-                let Some(amount) = callback.amount_cents() else { return Ok(CallbackOutcome::Ignored("no amount")) };
+                let Some(amount) = paid else { return Ok(CallbackOutcome::Ignored("no amount")) };
                 Ok(if self.settle(payment.id, receipt.as_deref(), Some(amount)).await? { CallbackOutcome::Settled } else { CallbackOutcome::Ignored("not settled") })
             }
             GatewayOutcome::Failed { code, reason } => {
@@ -351,43 +503,141 @@ impl Payments {
         }
     }
 
-    /// A paybill payment (Daraja C2B confirmation) for an invoice number.
-    pub async fn c2b_confirmation(&self, confirmation: &C2bConfirmation) -> Result<CallbackOutcome, AppError> {
-        let Some(invoice) = invoices::find_by_number(self.db.pool(), &confirmation.bill_ref_number).await? else {
-            return Ok(CallbackOutcome::Ignored("unknown invoice number"));
-        };
-        if confirmation.amount_cents() != Some(invoice.total_cents) {
-            return Ok(CallbackOutcome::Ignored("amount differs from the invoice"));
-        }
-        let now = self.now();
+    /// The pending push this success belongs to, when its own call never told us its id.
+    async fn unconfirmed_push_for(&self, callback: &StkCallback, cents: i64) -> Result<Option<Payment>, AppError> {
+        let Some(phone) = callback.phone_number().and_then(|p| PhoneNumber::parse(&p)) else { return Ok(None) };
+        let Some(payment) = store::unconfirmed_push(self.db.pool(), phone.as_str(), cents).await? else { return Ok(None) };
         let mut tx = self.db.begin_write().await?;
-        let phone = PhoneNumber::parse(&confirmation.msisdn).map(|p| p.as_str().to_string());
-        let new = NewPayment {
-            invoice_id: invoice.id,
-            method: "paybill",
-            idempotency_key: None,
-            phone: phone.as_deref(),
-            card_brand: None,
-            card_last4: None,
-            mpesa_receipt: Some(&confirmation.trans_id),
-            amount_cents: invoice.total_cents,
-        };
-        // The M-Pesa receipt number is unique: the same confirmation twice inserts nothing.
-        let Ok(id) = store::insert(&mut tx, &new, now, now).await else { return Ok(CallbackOutcome::Ignored("duplicate TransID")) };
-        store::mark_succeeded(&mut tx, id, None, now).await?;
-        let payment = store::find(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-        let Some(moved) = self.settle_in(&mut tx, &payment, &invoice, now).await? else {
-            return Ok(CallbackOutcome::Ignored("invoice not open"));
-        };
+        store::set_checkout_id(&mut tx, payment.id, &callback.checkout_request_id, self.now()).await?;
         tx.commit().await?;
-        self.applications.tell_citizen(moved).await;
-        Ok(CallbackOutcome::Settled)
+        Ok(store::find(self.db.pool(), payment.id).await?)
     }
 
-    /// Applies what the gateway says of a pending M-Pesa attempt now.
+    /// A success for nothing we know: the money is kept, with the payer's phone.
+    async fn keep_unknown_push(&self, callback: &StkCallback, cents: i64) -> Result<CallbackOutcome, AppError> {
+        let receipt = callback.receipt_number();
+        let phone = callback.phone_number().and_then(|p| PhoneNumber::parse(&p)).map(|p| p.as_str().to_string());
+        let citizen = match &phone {
+            Some(phone) => accounts::find_by_identifier(self.db.pool(), &crate::identity::contact::Identifier::Phone(PhoneNumber::parse(phone).expect("parsed above"))).await?,
+            None => None,
+        };
+        let money = Received {
+            reason: Reason::UnknownPush,
+            method: "mpesa",
+            mpesa_receipt: receipt.as_deref(),
+            amount_cents: cents,
+            phone: phone.as_deref(),
+            payer_name: None,
+            account_number: None,
+            invoice_id: None,
+            payment_id: None,
+            account_id: citizen.as_ref().map(|c| c.id),
+        };
+        let mut tx = self.db.begin_write().await?;
+        let new = attention::keep(&mut tx, &money, self.now()).await?;
+        tx.commit().await?;
+        if !new {
+            return Ok(CallbackOutcome::Ignored("duplicate M-Pesa receipt"));
+        }
+        self.tell_kept(citizen, Reason::UnknownPush, cents, receipt.as_deref(), "your payment").await;
+        Ok(CallbackOutcome::Kept(Reason::UnknownPush))
+    }
+
+    /// A paybill payment (Daraja C2B confirmation) for an invoice number. Money that can
+    /// settle its invoice does; anything else is kept for an admin, never dropped. Only the
+    /// same M-Pesa receipt number twice is a duplicate.
+    pub async fn c2b_confirmation(&self, confirmation: &C2bConfirmation) -> Result<CallbackOutcome, AppError> {
+        let receipt = confirmation.trans_id.trim();
+        let Some(cents) = confirmation.amount_cents().filter(|cents| *cents > 0) else { return Ok(CallbackOutcome::Ignored("no amount")) };
+        if receipt.is_empty() {
+            return Ok(CallbackOutcome::Ignored("no TransID"));
+        }
+        if attention::receipt_known(self.db.pool(), receipt).await? {
+            return Ok(CallbackOutcome::Ignored("duplicate TransID"));
+        }
+        let account_number = confirmation.bill_ref_number.trim().to_uppercase();
+        let invoice = invoices::find_by_number(self.db.pool(), &account_number).await?;
+        let phone = PhoneNumber::parse(&confirmation.msisdn).map(|p| p.as_str().to_string());
+        let now = self.now();
+        let mut reason = match &invoice {
+            None => Some(Reason::NoSuchInvoice),
+            Some(invoice) if cents != invoice.total_cents => Some(Reason::AmountDiffers),
+            Some(invoice) if invoice.status == InvoiceStatus::Paid => Some(Reason::InvoiceAlreadyPaid),
+            Some(invoice) if !matches!(invoice.status, InvoiceStatus::Unpaid | InvoiceStatus::Pending) => Some(Reason::InvoiceClosed),
+            Some(_) => None,
+        };
+        if let (None, Some(invoice)) = (reason, &invoice) {
+            let mut tx = self.db.begin_write().await?;
+            let new = NewPayment {
+                invoice_id: invoice.id,
+                method: "paybill",
+                idempotency_key: None,
+                phone: phone.as_deref(),
+                card_brand: None,
+                card_last4: None,
+                mpesa_receipt: Some(receipt),
+                amount_cents: cents,
+            };
+            let id = match store::insert(&mut tx, &new, now, now).await {
+                Ok(id) => id,
+                Err(error) if store::is_unique_violation(&error) => return Ok(CallbackOutcome::Ignored("duplicate TransID")),
+                Err(error) => return Err(error.into()),
+            };
+            store::mark_succeeded(&mut tx, id, None, now).await?;
+            let payment = store::find(&mut *tx, id).await?.ok_or(AppError::Internal)?;
+            if let Some(moved) = self.settle_in(&mut tx, &payment, invoice, now).await? {
+                tx.commit().await?;
+                self.applications.tell_citizen(moved).await;
+                return Ok(CallbackOutcome::Settled);
+            }
+            // Paid by another way a moment ago.
+            drop(tx);
+            reason = Some(Reason::InvoiceAlreadyPaid);
+        }
+        let reason = reason.unwrap_or(Reason::InvoiceAlreadyPaid);
+        let citizen = match &invoice {
+            Some(invoice) => self.owner_of(invoice).await?,
+            None => match &phone {
+                Some(phone) => accounts::find_by_identifier(self.db.pool(), &crate::identity::contact::Identifier::Phone(PhoneNumber::parse(phone).expect("parsed above"))).await?,
+                None => None,
+            },
+        };
+        let payer_name = Some(confirmation.first_name.trim()).filter(|name| !name.is_empty());
+        let money = Received {
+            reason,
+            method: "paybill",
+            mpesa_receipt: Some(receipt),
+            amount_cents: cents,
+            phone: phone.as_deref(),
+            payer_name,
+            account_number: Some(confirmation.bill_ref_number.trim()),
+            invoice_id: invoice.as_ref().map(|i| i.id),
+            payment_id: None,
+            account_id: citizen.as_ref().map(|c| c.id),
+        };
+        let mut tx = self.db.begin_write().await?;
+        let new = attention::keep(&mut tx, &money, now).await?;
+        tx.commit().await?;
+        if !new {
+            return Ok(CallbackOutcome::Ignored("duplicate TransID"));
+        }
+        tracing::warn!(receipt, reason = reason.words(), cents, "paybill money kept for an admin");
+        self.tell_kept(citizen, reason, cents, Some(receipt), confirmation.bill_ref_number.trim()).await;
+        Ok(CallbackOutcome::Kept(reason))
+    }
+
+    /// Applies what the gateway says of a pending attempt now.
     async fn check(&self, payment: &Payment) -> Result<(), AppError> {
+        if payment.method == "card" {
+            return self.check_card(payment).await;
+        }
         let Some(checkout) = &payment.checkout_request_id else {
-            return self.fail(payment.id, AttemptEvent::Declined, -1, "M-Pesa could not be reached").await;
+            // The push's own answer was lost, so Daraja cannot be asked about it: a success
+            // callback is matched to it by phone and amount. Until the timeout, wait.
+            if self.now() - payment.created_at >= self.pending_timeout_seconds {
+                return self.fail(payment.id, AttemptEvent::NoAnswer, UNCONFIRMED_CODE, "M-Pesa never confirmed the request").await;
+            }
+            return Ok(());
         };
         match self.mpesa.query(checkout).await {
             Ok(GatewayOutcome::Succeeded { receipt }) => self.settle(payment.id, receipt.as_deref(), None).await.map(|_| ()),
@@ -398,6 +648,19 @@ impl Payments {
             Ok(GatewayOutcome::Pending { .. }) => Ok(()),
             Err(error) => {
                 tracing::warn!(%error, payment = payment.id, "STK query failed; will ask again");
+                Ok(())
+            }
+        }
+    }
+
+    /// An interrupted card attempt: the gateway is asked by our reference. A charge it never
+    /// saw took nothing, and the invoice can be paid again.
+    async fn check_card(&self, payment: &Payment) -> Result<(), AppError> {
+        let Some(reference) = store::idempotency_key(self.db.pool(), payment.id).await? else { return Ok(()) };
+        match self.card.query(&reference).await {
+            Ok(outcome) => self.apply_card_outcome(payment.id, outcome).await,
+            Err(error) => {
+                tracing::warn!(%error, payment = payment.id, "card query failed; will ask again");
                 Ok(())
             }
         }
@@ -417,6 +680,12 @@ impl Payments {
     /// each leased first so that several server processes never check the same one at once.
     pub async fn reconcile_once(&self) -> Result<usize, AppError> {
         let now = self.now();
+        let mut tx = self.db.begin_write().await?;
+        let expired = invoices::expire_due(&mut tx, now).await?;
+        tx.commit().await?;
+        if expired > 0 {
+            tracing::info!(expired, "invoices past their time marked expired");
+        }
         let due = store::due_for_check(self.db.pool(), now, 100).await?;
         let mut checked = 0;
         for payment in due {
@@ -426,6 +695,14 @@ impl Payments {
             }
         }
         Ok(checked)
+    }
+
+    /// The admins' list of money that could not settle an invoice, newest first.
+    pub async fn needing_attention(&self, admin: &Account) -> Result<Vec<crate::payments::views::MoneyNeedingAttention>, AppError> {
+        if !admin.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(attention::open(self.db.pool()).await?)
     }
 
     pub async fn history(&self, citizen: &Account) -> Result<Vec<PaymentView>, AppError> {
@@ -477,6 +754,9 @@ impl Payments {
         }))
     }
 }
+
+/// The result code of a push M-Pesa never confirmed: whether money moved is not known.
+pub const UNCONFIRMED_CODE: i64 = -2;
 
 /// What a Daraja result code means, in plain words.
 pub fn failure_text(code: i64) -> &'static str {

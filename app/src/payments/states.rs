@@ -17,6 +17,9 @@ pub enum AttemptEvent {
     Paid,
     Declined,
     NoAnswer,
+    /// Money arrived for an attempt we had already given up on (the push call timed out
+    /// after M-Pesa accepted it, or the callback came after our timeout).
+    PaidLate,
 }
 
 pub const ALL_ATTEMPT_STATUSES: [AttemptStatus; 4] = [AttemptStatus::Pending, AttemptStatus::Succeeded, AttemptStatus::Failed, AttemptStatus::Expired];
@@ -38,6 +41,7 @@ pub fn next_attempt_status(from: AttemptStatus, event: AttemptEvent) -> Option<A
         (AttemptStatus::Pending, AttemptEvent::Paid) => Some(AttemptStatus::Succeeded),
         (AttemptStatus::Pending, AttemptEvent::Declined) => Some(AttemptStatus::Failed),
         (AttemptStatus::Pending, AttemptEvent::NoAnswer) => Some(AttemptStatus::Expired),
+        (AttemptStatus::Failed | AttemptStatus::Expired, AttemptEvent::PaidLate) => Some(AttemptStatus::Succeeded),
         _ => None,
     }
 }
@@ -62,6 +66,8 @@ pub enum InvoiceEvent {
     Paid,
     /// The application was withdrawn.
     Cancelled,
+    /// Its time ran out unpaid (the worker); a fresh invoice is opened when the citizen returns.
+    TimedOut,
 }
 
 pub const ALL_INVOICE_STATES: [InvoiceState; 5] = [InvoiceState::Unpaid, InvoiceState::Pending, InvoiceState::Paid, InvoiceState::Expired, InvoiceState::Cancelled];
@@ -91,6 +97,8 @@ pub fn next_invoice_state(from: InvoiceState, event: InvoiceEvent) -> Option<Inv
         // A paybill payment may arrive while an STK push is pending.
         (S::Unpaid | S::Pending, E::Paid) => Some(S::Paid),
         (S::Unpaid | S::Pending, E::Cancelled) => Some(S::Cancelled),
+        // Only an unpaid one: a pending invoice has an attempt whose answer may still come.
+        (S::Unpaid, E::TimedOut) => Some(S::Expired),
         _ => None,
     }
 }
@@ -103,6 +111,14 @@ pub fn invoice_states_from(event: InvoiceEvent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_arriving_late_revives_a_given_up_attempt_once() {
+        assert_eq!(next_attempt_status(AttemptStatus::Failed, AttemptEvent::PaidLate), Some(AttemptStatus::Succeeded));
+        assert_eq!(next_attempt_status(AttemptStatus::Expired, AttemptEvent::PaidLate), Some(AttemptStatus::Succeeded));
+        assert_eq!(next_attempt_status(AttemptStatus::Succeeded, AttemptEvent::PaidLate), None);
+        assert_eq!(next_attempt_status(AttemptStatus::Pending, AttemptEvent::PaidLate), None, "a pending attempt is simply paid");
+    }
 
     #[test]
     fn only_a_pending_attempt_moves_and_only_once() {
@@ -120,7 +136,9 @@ mod tests {
 
     #[test]
     fn a_paid_invoice_is_never_paid_again() {
-        for event in [InvoiceEvent::AttemptStarted, InvoiceEvent::AttemptEnded, InvoiceEvent::Paid, InvoiceEvent::Cancelled] {
+        assert_eq!(next_invoice_state(InvoiceState::Unpaid, InvoiceEvent::TimedOut), Some(InvoiceState::Expired));
+        assert_eq!(next_invoice_state(InvoiceState::Pending, InvoiceEvent::TimedOut), None, "never while an attempt may still pay it");
+        for event in [InvoiceEvent::AttemptStarted, InvoiceEvent::AttemptEnded, InvoiceEvent::Paid, InvoiceEvent::Cancelled, InvoiceEvent::TimedOut] {
             assert_eq!(next_invoice_state(InvoiceState::Paid, event), None);
             assert_eq!(next_invoice_state(InvoiceState::Cancelled, event), None);
             assert_eq!(next_invoice_state(InvoiceState::Expired, event), None);

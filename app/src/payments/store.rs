@@ -120,9 +120,51 @@ pub async fn set_checkout_id(tx: &mut Transaction<'static, Any>, id: i64, checko
 
 /// The status an event leads to, and the statuses it may come from, as SQL.
 fn attempt_move(event: AttemptEvent) -> (&'static str, String) {
-    let from: Vec<String> = ALL_ATTEMPT_STATUSES.iter().filter(|s| next_attempt_status(**s, event).is_some()).map(|s| format!("'{}'", s.as_str())).collect();
-    let to = next_attempt_status(AttemptStatus::Pending, event).map(AttemptStatus::as_str).unwrap_or("pending");
-    (to, from.join(", "))
+    let from: Vec<AttemptStatus> = ALL_ATTEMPT_STATUSES.into_iter().filter(|s| next_attempt_status(*s, event).is_some()).collect();
+    let to = from.first().and_then(|s| next_attempt_status(*s, event)).map(AttemptStatus::as_str).unwrap_or("pending");
+    (to, from.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", "))
+}
+
+/// failed or expired → succeeded: the money came after we had given up. False when it was
+/// not failed or expired any more (a duplicate callback).
+pub async fn mark_paid_late(tx: &mut Transaction<'static, Any>, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
+    let (to, from) = attempt_move(AttemptEvent::PaidLate);
+    let sql = format!("UPDATE payments SET status = '{to}', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status IN ({from})");
+    Ok(sqlx::query(&sql).bind(receipt).bind(now).bind(id).execute(&mut **tx).await?.rows_affected() == 1)
+}
+
+/// The provider's id for a card charge, once it is known.
+pub async fn set_charge_id(tx: &mut Transaction<'static, Any>, id: i64, charge_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE payments SET gateway_charge_id = $1 WHERE id = $2").bind(charge_id).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The idempotency key of an attempt: for a card, also the reference the gateway files the charge under.
+pub async fn idempotency_key<'e, E: Executor<'e, Database = Any>>(executor: E, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT idempotency_key FROM payments WHERE id = $1").bind(id).fetch_one(executor).await
+}
+
+/// A push whose call failed without an answer (`checkout_request_id` unknown) for this phone
+/// and amount, still pending: what an unrecognised success callback may belong to.
+pub async fn unconfirmed_push<'e, E: Executor<'e, Database = Any>>(executor: E, phone: &str, amount_cents: i64) -> Result<Option<Payment>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE method = 'mpesa' AND status = 'pending' AND checkout_request_id IS NULL AND phone = $1 AND amount_cents = $2 ORDER BY id LIMIT 1"
+    ))
+    .bind(phone)
+    .bind(amount_cents)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Whether an insert failed only because the row is there already (a unique key).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => {
+            database.is_unique_violation() || database.code().is_some_and(|code| code == "23505" || code == "2067" || code == "1555")
+        }
+        _ => false,
+    }
 }
 
 /// pending → succeeded. False when the payment was no longer pending (a duplicate answer).
@@ -165,9 +207,9 @@ pub async fn mark_failed(tx: &mut Transaction<'static, Any>, id: i64, event: Att
     Ok(changed == 1)
 }
 
-/// Pending M-Pesa payments due a check, oldest first.
+/// Pending M-Pesa and card payments due a check, oldest first.
 pub async fn due_for_check<'e, E: Executor<'e, Database = Any>>(executor: E, now: i64, limit: i64) -> Result<Vec<Payment>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE status = 'pending' AND method = 'mpesa' AND next_check_at <= $1 ORDER BY id LIMIT $2"))
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE status = 'pending' AND method IN ('mpesa', 'card') AND next_check_at <= $1 ORDER BY id LIMIT $2"))
         .bind(now)
         .bind(limit)
         .fetch_all(executor)

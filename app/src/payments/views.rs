@@ -69,3 +69,20 @@ pub struct VerifiedReceipt {
     pub paid_at: i64,
     pub masked_name: String,
 }
+
+/// One row of the admins' "Payments needing attention": money that reached us and could not
+/// settle an invoice (`unmatched` or `refund_due`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyNeedingAttention {
+    pub id: i64,
+    pub kind: String,
+    pub method: String,
+    pub mpesa_receipt: Option<String>,
+    pub amount_cents: i64,
+    pub phone: Option<String>,
+    pub payer_name: Option<String>,
+    /// The account number as the payer typed it (paybill), or the invoice's number.
+    pub account_number: Option<String>,
+    pub reason: String,
+    pub created_at: i64,
+}

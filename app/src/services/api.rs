@@ -3,7 +3,7 @@
 
 use crate::errors::AppError;
 use crate::services::catalogue::{Agency, Category, Service, Text};
-use crate::services::views::{ApplicationDetails, ApplicationSummary, FormState, NotificationView, Queue, StaffMember};
+use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, FormState, NotificationView, Queue, StaffMember};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -208,7 +208,26 @@ pub async fn create_staff(id_number: String, first_name: String, surname: String
 #[server(endpoint = "admin/staff/disable")]
 pub async fn set_staff_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
     let admin = logged_in("/admin").await?;
-    crate::identity::staff::set_disabled(&identity()?, &admin, account_id, disabled).await.map_err(with_status)?;
+    crate::identity::staff::set_disabled(&identity()?, &applications()?, &admin, account_id, disabled).await.map_err(with_status)?;
     leptos_axum::redirect("/admin");
+    Ok(())
+}
+
+/// Every application under review and who holds it (`/admin/claims`).
+#[server(endpoint = "admin/claims")]
+pub async fn claims_overview() -> Result<Vec<ClaimedApplication>, AppError> {
+    let admin = logged_in("/admin/claims").await?;
+    applications()?.claims(&admin).await.map_err(with_status)
+}
+
+/// Hands an application under review back to its agency's queue.
+#[server(endpoint = "admin/claims/release")]
+pub async fn release_claim(reference: String, version: i64) -> Result<(), AppError> {
+    let admin = logged_in("/admin/claims").await?;
+    if !admin.is_admin() {
+        return Err(with_status(AppError::Forbidden));
+    }
+    applications()?.release_claim(&admin, &reference, version).await.map_err(with_status)?;
+    leptos_axum::redirect(&format!("/admin/claims?released={}", crate::language::encode_query_value(&reference)));
     Ok(())
 }

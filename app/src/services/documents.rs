@@ -4,7 +4,15 @@
 
 use crate::errors::Problem;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Makes the names of temporary files unique within the process.
+static TEMPORARY_NAMES: AtomicU64 = AtomicU64::new(0);
+
+fn temporary_name(sha256: &str, kind: &str) -> String {
+    format!("{sha256}.{}.{}.{kind}", std::process::id(), TEMPORARY_NAMES.fetch_add(1, Ordering::Relaxed))
+}
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 
@@ -62,7 +70,7 @@ impl DocumentStore {
         let dir = path.parent().expect("stored under a folder");
         tokio::fs::create_dir_all(dir).await?;
         // Write to a temporary name, then rename: a reader never sees half a file.
-        let temporary = dir.join(format!("{sha256}.{}.part", std::process::id()));
+        let temporary = dir.join(temporary_name(&sha256, "part"));
         tokio::fs::write(&temporary, bytes).await?;
         tokio::fs::rename(&temporary, &path).await?;
         Ok(sha256)
@@ -71,6 +79,36 @@ impl DocumentStore {
     pub async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         let path = self.path_of(sha256).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a digest"))?;
         tokio::fs::read(path).await
+    }
+
+    /// Whether the file of this content is stored.
+    pub async fn contains(&self, sha256: &str) -> bool {
+        match self.path_of(sha256) {
+            Some(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
+    /// The first half of deleting a file: moves it out of readers' way under a name of its
+    /// own, for `discard` or `restore`. `None` when it is not there.
+    pub async fn set_aside(&self, sha256: &str) -> std::io::Result<Option<PathBuf>> {
+        let Some(path) = self.path_of(sha256) else { return Ok(None) };
+        let aside = path.with_file_name(temporary_name(sha256, "gone"));
+        match tokio::fs::rename(&path, &aside).await {
+            Ok(()) => Ok(Some(aside)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn discard(&self, aside: &Path) -> std::io::Result<()> {
+        tokio::fs::remove_file(aside).await
+    }
+
+    /// Puts a file set aside back (over a copy stored again meanwhile: the same bytes).
+    pub async fn restore(&self, sha256: &str, aside: &Path) -> std::io::Result<()> {
+        let path = self.path_of(sha256).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not a digest"))?;
+        tokio::fs::rename(aside, path).await
     }
 }
 
@@ -108,6 +146,15 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(store.get(&first).await.unwrap(), b"%PDF-1.7 one");
         assert!(store.get("../../etc/passwd").await.is_err());
+        // Deleting: set aside, then discarded or put back.
+        let aside = store.set_aside(&first).await.unwrap().expect("it was there");
+        assert!(!store.contains(&first).await);
+        store.restore(&first, &aside).await.unwrap();
+        assert!(store.contains(&first).await);
+        let aside = store.set_aside(&first).await.unwrap().unwrap();
+        store.discard(&aside).await.unwrap();
+        assert!(!store.contains(&first).await);
+        assert!(store.set_aside(&first).await.unwrap().is_none());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

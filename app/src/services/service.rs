@@ -13,7 +13,7 @@ use crate::services::catalogue::{format_kes, Catalogue, FieldKind, Service};
 use crate::services::documents::{self, DocumentStore};
 use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
-use crate::services::views::{ApplicationDetails, ApplicationSummary, DocumentInfo, FormState, NotificationView, Queue, QueueItem};
+use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, DocumentInfo, FormState, NotificationView, Queue, QueueItem};
 use crate::payments::invoices;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -193,11 +193,45 @@ impl Applications {
         })?;
         let document = NewDocument { field, sha256: &sha256, content_type, size_bytes: bytes.len() as i64, file_name: &documents::clean_file_name(file_name) };
         let mut tx = self.db.begin_write().await?;
+        let replaced = store::document_file_on_field(&mut tx, row.id, field).await?;
         if !store::replace_document(&mut tx, &row, &document, self.now()).await? {
             return Err(moved());
         }
         tx.commit().await?;
+        // Another replacement may have removed this content's file between `put` and the
+        // commit (no row pointed at it then): now that a row does, make sure it is there.
+        self.documents.put(bytes).await.map_err(|error| {
+            tracing::error!(%error, "storing a document failed");
+            AppError::Internal
+        })?;
+        if let Some(replaced) = replaced.filter(|old| *old != sha256) {
+            self.remove_file_if_unused(&replaced).await;
+        }
         Ok(())
+    }
+
+    /// Deletes a stored file that no document points at any more. The file is first set
+    /// aside and the rows counted again, so an upload of the same content committing at
+    /// that moment (in this process or another) keeps it.
+    async fn remove_file_if_unused(&self, sha256: &str) {
+        match store::document_file_in_use(self.db.pool(), sha256).await {
+            Ok(false) => {}
+            Ok(true) => return,
+            Err(error) => return tracing::error!(%error, "checking a replaced document's file failed"),
+        }
+        let aside = match self.documents.set_aside(sha256).await {
+            Ok(Some(aside)) => aside,
+            Ok(None) => return,
+            Err(error) => return tracing::error!(%error, "removing a replaced document's file failed"),
+        };
+        let result = match store::document_file_in_use(self.db.pool(), sha256).await {
+            Ok(false) => self.documents.discard(&aside).await,
+            // In use again, or we cannot tell: keep it.
+            _ => self.documents.restore(sha256, &aside).await,
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, "removing a replaced document's file failed");
+        }
     }
 
     pub async fn accept_declaration(&self, citizen: &Account, target: &FormTarget, accepted: bool) -> Result<(), AppError> {
@@ -354,7 +388,7 @@ impl Applications {
         let agency = Self::officers_agency(officer)?;
         let status = Status::parse(status).map(Status::as_str).unwrap_or("");
         let service = self.catalogue.service(service).filter(|s| s.agency == agency).map(|s| s.slug.as_str()).unwrap_or("");
-        let rows = store::queue(self.db.pool(), agency, service, status).await?;
+        let rows = store::queue(self.db.pool(), agency, service, status, officer.id).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(service) = self.catalogue.service(&row.service_slug) else { continue };
@@ -378,10 +412,12 @@ impl Applications {
         })
     }
 
+    /// An application of the officer's agency. Never one the officer applied for: to them
+    /// it is "not found", so they can neither claim nor decide it.
     async fn agency_application(&self, officer: &Account, reference: &str) -> Result<ApplicationRow, AppError> {
         let agency = Self::officers_agency(officer)?;
         let row = store::find_by_reference(self.db.pool(), reference.trim()).await?;
-        row.filter(|r| r.agency == agency && r.status != Status::Draft).ok_or(AppError::NotFound)
+        row.filter(|r| r.agency == agency && r.status != Status::Draft && r.account_id != officer.id).ok_or(AppError::NotFound)
     }
 
     pub async fn officer_view(&self, officer: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
@@ -428,6 +464,72 @@ impl Applications {
         let details = MoveDetails { note: (!note.is_empty()).then_some(note), centre: centre.as_deref(), claim: action == Action::Claim };
         self.apply_move(&row, service, action, Actor::Officer, Some(officer), details).await?;
         Ok(())
+    }
+
+    // ------------------------------------------------------------ admins: claims
+
+    /// Every application under review, with who holds it, longest held first. Admins only.
+    pub async fn claims(&self, admin: &Account) -> Result<Vec<ClaimedApplication>, AppError> {
+        if !admin.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let rows = store::claimed(self.db.pool(), None).await?;
+        let mut claims = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (Some(service), Some(holder)) = (self.catalogue.service(&row.service_slug), row.claimed_by) else { continue };
+            claims.push(ClaimedApplication {
+                reference: row.reference.clone().unwrap_or_default(),
+                version: row.version,
+                service_name: service.name.clone(),
+                agency_short_name: self.catalogue.agency(&row.agency).map(|a| a.short_name.clone()).unwrap_or_default(),
+                claimed_by_name: store::full_name(self.db.pool(), holder).await?,
+                claimed_at: row.updated_at,
+            });
+        }
+        Ok(claims)
+    }
+
+    /// Hands an application under review back to the queue: an admin may, for any agency;
+    /// so may the officer holding the claim (as one of their moves).
+    pub async fn release_claim(&self, staff: &Account, reference: &str, seen_version: i64) -> Result<(), AppError> {
+        if !staff.is_admin() {
+            return self.officer_move(staff, reference, seen_version, Action::ReleaseClaim.as_str(), "", "").await;
+        }
+        let row = store::find_by_reference(self.db.pool(), reference.trim()).await?;
+        let row = row.filter(|r| r.status != Status::Draft).ok_or(AppError::NotFound)?;
+        if row.version != seen_version {
+            return Err(moved());
+        }
+        let service = self.service(&row.service_slug)?;
+        self.apply_move(&row, service, Action::ReleaseClaim, Actor::Officer, Some(staff), MoveDetails::default()).await?;
+        Ok(())
+    }
+
+    /// Releases every claim an officer holds, in the caller's transaction (the one that
+    /// disables their account), so nothing stays under review with nobody to decide it.
+    /// Returns how many were released.
+    pub async fn release_claims_held_in(&self, tx: &mut Transaction<'static, Any>, officer_id: i64) -> Result<usize, AppError> {
+        let mut released = 0;
+        // A claim the officer moves at this very moment is read again on the next round.
+        for _ in 0..5 {
+            // (A service gone from the catalogue has no table of moves left to release it by.)
+            let rows: Vec<(ApplicationRow, &Service)> = store::claimed(&mut **tx, Some(officer_id))
+                .await?
+                .into_iter()
+                .filter_map(|row| self.catalogue.service(&row.service_slug).map(|service| (row, service)))
+                .collect();
+            if rows.is_empty() {
+                return Ok(released);
+            }
+            for (row, service) in rows {
+                match self.move_in(tx, &row, service, Action::ReleaseClaim, Actor::System, None, MoveDetails::default()).await {
+                    Ok(_) => released += 1,
+                    Err(error) if error == moved() => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        Err(moved())
     }
 
     /// The collection centre the citizen chose in the form, if the form asked.
@@ -485,6 +587,7 @@ impl Applications {
             collection_centre: details.centre,
             // A corrected application keeps its place in the queue.
             submitted: action == Action::Submit,
+            release_claim: action == Action::ReleaseClaim,
         };
         if !store::move_status(tx, row, &change, now).await? {
             return Err(moved());
@@ -500,7 +603,10 @@ impl Applications {
             note: details.note.or(details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| c.name.as_str())),
         };
         let event_id = store::insert_event(tx, &event, now).await?;
-        store::notify(tx, row.account_id, event_id, now).await?;
+        // A released claim is the back office's own business: the timeline shows it, no message.
+        if action != Action::ReleaseClaim {
+            store::notify(tx, row.account_id, event_id, now).await?;
+        }
         if to == Status::AwaitingPayment {
             invoices::open(tx, row.id, row.amount_due_cents, now).await?;
         }
@@ -543,6 +649,7 @@ impl Applications {
             }
             (Action::Complete, _) => format!("Raia: your application {reference} is complete. Thank you."),
             (Action::PaymentReceived, _) => format!("Raia: we received {amount} for application {reference}. {link}"),
+            (Action::ReleaseClaim, _) => return,
         };
         let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: now };
         if let Err(error) = self.notifier.send(message).await {
@@ -562,9 +669,9 @@ pub struct Moved {
     at: i64,
 }
 
-/// Moves that only the officer holding the claim may make.
+/// Moves that only the officer holding the claim may make (an admin may also release it).
 fn needs_claim(action: Action) -> bool {
-    matches!(action, Action::Approve | Action::Reject | Action::RequestAction)
+    matches!(action, Action::Approve | Action::Reject | Action::RequestAction | Action::ReleaseClaim)
 }
 
 #[derive(Clone, Copy, Default)]

@@ -124,9 +124,12 @@ pub enum Action {
     MarkReady,
     Complete,
     PaymentReceived,
+    /// Hands an application under review back to the queue: by the officer holding the
+    /// claim, by an admin, or by Raia when the officer's account is disabled.
+    ReleaseClaim,
 }
 
-pub const ALL_ACTIONS: [Action; 10] = [
+pub const ALL_ACTIONS: [Action; 11] = [
     Action::Submit,
     Action::Withdraw,
     Action::Resubmit,
@@ -137,6 +140,7 @@ pub const ALL_ACTIONS: [Action; 10] = [
     Action::MarkReady,
     Action::Complete,
     Action::PaymentReceived,
+    Action::ReleaseClaim,
 ];
 
 impl Action {
@@ -152,6 +156,7 @@ impl Action {
             Action::MarkReady => "mark_ready",
             Action::Complete => "complete",
             Action::PaymentReceived => "payment_received",
+            Action::ReleaseClaim => "release_claim",
         }
     }
 
@@ -163,7 +168,7 @@ impl Action {
     pub fn actor(self) -> Actor {
         match self {
             Action::Submit | Action::Withdraw | Action::Resubmit => Actor::Citizen,
-            Action::Claim | Action::Approve | Action::Reject | Action::RequestAction | Action::MarkReady | Action::Complete => Actor::Officer,
+            Action::Claim | Action::Approve | Action::Reject | Action::RequestAction | Action::MarkReady | Action::Complete | Action::ReleaseClaim => Actor::Officer,
             Action::PaymentReceived => Actor::System,
         }
     }
@@ -189,6 +194,10 @@ pub fn next_status(status: Status, action: Action, payment: PaymentDue, collecti
         (S::UnderReview, A::Approve) => Some(S::Approved),
         (S::UnderReview | S::ActionRequired, A::Reject) => Some(S::Rejected),
         (S::UnderReview, A::RequestAction) => Some(S::ActionRequired),
+        // Released, it goes back where the claim found it: paid (never "submitted", which
+        // the citizen could withdraw after paying) or submitted.
+        (S::UnderReview, A::ReleaseClaim) if paid_before_review => Some(S::Paid),
+        (S::UnderReview, A::ReleaseClaim) => Some(S::Submitted),
         (S::ActionRequired, A::Resubmit) => Some(S::Submitted),
         // What follows approval (and payment, where it comes after approval).
         (S::Approved, A::MarkReady) if collection => Some(S::ReadyForCollection),
@@ -231,6 +240,9 @@ mod tests {
         (Status::UnderReview, Action::Reject, None, None, Status::Rejected),
         (Status::ActionRequired, Action::Reject, None, None, Status::Rejected),
         (Status::UnderReview, Action::RequestAction, None, None, Status::ActionRequired),
+        (Status::UnderReview, Action::ReleaseClaim, Some(OnSubmission), None, Status::Paid),
+        (Status::UnderReview, Action::ReleaseClaim, Some(AfterApproval), None, Status::Submitted),
+        (Status::UnderReview, Action::ReleaseClaim, Some(Never), None, Status::Submitted),
         (Status::ActionRequired, Action::Resubmit, None, None, Status::Submitted),
         (Status::Approved, Action::MarkReady, None, Some(true), Status::ReadyForCollection),
         (Status::Paid, Action::MarkReady, Some(AfterApproval), Some(true), Status::ReadyForCollection),
@@ -277,6 +289,9 @@ mod tests {
         assert_eq!(next_status(Status::Paid, Action::Claim, AfterApproval, true), None);
         // Withdrawing after approval (awaiting payment) is not possible.
         assert_eq!(next_status(Status::AwaitingPayment, Action::Withdraw, AfterApproval, true), None);
+        // A released claim of a paid application never lands where the citizen could withdraw it.
+        assert_eq!(next_status(Status::UnderReview, Action::ReleaseClaim, OnSubmission, false), Some(Status::Paid));
+        assert_eq!(next_status(Status::Paid, Action::Withdraw, OnSubmission, false), None);
     }
 
     #[test]
@@ -292,7 +307,7 @@ mod tests {
 
     #[test]
     fn only_officers_take_officer_actions() {
-        assert_eq!(officer_actions(Status::UnderReview, AfterApproval, true), vec![Action::Approve, Action::Reject, Action::RequestAction]);
+        assert_eq!(officer_actions(Status::UnderReview, AfterApproval, true), vec![Action::Approve, Action::Reject, Action::RequestAction, Action::ReleaseClaim]);
         assert_eq!(officer_actions(Status::Submitted, Never, false), vec![Action::Claim]);
         assert!(officer_actions(Status::Draft, Never, false).is_empty());
     }

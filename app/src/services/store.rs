@@ -118,12 +118,14 @@ pub struct Move<'a> {
     pub officer_note: Option<&'a str>,
     pub collection_centre: Option<&'a str>,
     pub submitted: bool,
+    /// The claim ends: nobody holds the application any more.
+    pub release_claim: bool,
 }
 
 /// Moves an application, only if it is still at the version the mover saw. False otherwise.
 pub async fn move_status(tx: &mut Transaction<'static, Any>, row: &ApplicationRow, change: &Move<'_>, now: i64) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
-        "UPDATE applications SET status = $1, reference = COALESCE($2, reference), claimed_by = COALESCE($3, claimed_by), \
+        "UPDATE applications SET status = $1, reference = COALESCE($2, reference), claimed_by = CASE WHEN $11 = 1 THEN NULL ELSE COALESCE($3, claimed_by) END, \
          officer_note = $4, declaration_accepted_at = CASE WHEN $1 = 'action_required' THEN NULL ELSE declaration_accepted_at END, collection_centre = COALESCE($5, collection_centre), \
          submitted_at = CASE WHEN $6 = 1 THEN $7 ELSE submitted_at END, version = version + 1, updated_at = $7 \
          WHERE id = $8 AND version = $9 AND status = $10",
@@ -138,6 +140,7 @@ pub async fn move_status(tx: &mut Transaction<'static, Any>, row: &ApplicationRo
     .bind(row.id)
     .bind(row.version)
     .bind(row.status.as_str())
+    .bind(i64::from(change.release_claim))
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -236,6 +239,22 @@ pub async fn find_document<'e, E: Executor<'e, Database = Any>>(executor: E, id:
     Ok(row.map(|row| StoredDocument { info: document_from_row(&row), application_id: row.get("application_id"), sha256: row.get("sha256") }))
 }
 
+/// The stored file (its SHA-256) of the document on a field, if there is one.
+pub async fn document_file_on_field(tx: &mut Transaction<'static, Any>, application_id: i64, field: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT sha256 FROM application_documents WHERE application_id = $1 AND field = $2")
+        .bind(application_id)
+        .bind(field)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Whether any document (of any application) still points at this stored file: the same
+/// content uploaded twice is stored once.
+pub async fn document_file_in_use<'e, E: Executor<'e, Database = Any>>(executor: E, sha256: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM application_documents WHERE sha256 = $1 LIMIT 1").bind(sha256).fetch_optional(executor).await?;
+    Ok(found.is_some())
+}
+
 pub struct NewDocument<'a> {
     pub field: &'a str,
     pub sha256: &'a str,
@@ -280,15 +299,28 @@ pub async fn list_for_account<'e, E: Executor<'e, Database = Any>>(executor: E, 
     Ok(rows.iter().map(from_row).collect())
 }
 
-/// An agency's submitted applications, oldest first; drafts never show.
-pub async fn queue<'e, E: Executor<'e, Database = Any>>(executor: E, agency: &str, service: &str, status: &str) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+/// An agency's submitted applications, oldest first; drafts never show, nor the officer's own.
+pub async fn queue<'e, E: Executor<'e, Database = Any>>(executor: E, agency: &str, service: &str, status: &str, officer_id: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM applications WHERE agency = $1 AND status <> 'draft' AND ($2 = '' OR service_slug = $2) AND ($3 = '' OR status = $3) \
-         ORDER BY submitted_at, id LIMIT 200"
+         AND account_id <> $4 ORDER BY submitted_at, id LIMIT 200"
     ))
     .bind(agency)
     .bind(service)
     .bind(status)
+    .bind(officer_id)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Applications under review, with someone holding the claim, longest held first;
+/// every agency's, or only those one officer holds.
+pub async fn claimed<'e, E: Executor<'e, Database = Any>>(executor: E, held_by: Option<i64>) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM applications WHERE status = 'under_review' AND claimed_by IS NOT NULL AND ($1 = 0 OR claimed_by = $1) ORDER BY updated_at, id LIMIT 500"
+    ))
+    .bind(held_by.unwrap_or(0))
     .fetch_all(executor)
     .await?;
     Ok(rows.iter().map(from_row).collect())

@@ -145,3 +145,14 @@ pub struct StaffMember {
     pub agency: Option<String>,
     pub disabled: bool,
 }
+
+/// An application under review as the admin's claims page lists it: who holds it, since when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedApplication {
+    pub reference: String,
+    pub version: i64,
+    pub service_name: Text,
+    pub agency_short_name: String,
+    pub claimed_by_name: String,
+    pub claimed_at: i64,
+}
