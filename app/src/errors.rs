@@ -62,6 +62,8 @@ pub enum Problem {
     InvalidCardNumber,
     InvalidCardExpiry,
     InvalidCardCode,
+    /// The fee was paid for the option chosen: a correction cannot change it.
+    FeeFrozen,
 }
 
 /// Why a password is easy to guess, in our own words (not the estimator's English text).

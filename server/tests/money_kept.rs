@@ -265,3 +265,42 @@ async fn expired_invoices_are_marked_and_a_fresh_one_opens_when_the_citizen_retu
         server.test_db.drop_database().await;
     }
 }
+
+#[tokio::test]
+async fn a_correction_after_payment_cannot_change_the_fee_option_paid_for() {
+    for test_db in TestDb::all().await {
+        let server = server(test_db).await;
+        let citizen = account(&server, "12345678").await;
+        let officer = account(&server, "30000003").await; // NTSA
+        let apps = &server.state.applications;
+        // A one-year driving licence renewal, paid on submission.
+        let draft = FormTarget::Draft { service: "driving-licence-renewal".into() };
+        let step = |period: &str| -> HashMap<String, String> {
+            [("licence_number", "DL123456"), ("period", period), ("expiry_date", "2026-01-31")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        apps.save_step(&citizen, &draft, 0, &step("1-year")).await.unwrap();
+        apps.accept_declaration(&citizen, &draft, true).await.unwrap();
+        let reference = apps.submit(&citizen, &draft).await.unwrap();
+        server.state.payments.pay_card(&citizen, &reference, "4242 4242 4242 4242", "12/30", "123", "fee-freeze").await.unwrap();
+        assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid);
+
+        // The officer asks for a correction.
+        let version = apps.officer_view(&officer, &reference).await.unwrap().version;
+        apps.officer_move(&officer, &reference, version, "claim", "", "").await.unwrap();
+        let version = apps.officer_view(&officer, &reference).await.unwrap().version;
+        apps.officer_move(&officer, &reference, version, "request_action", "Check the licence number", "").await.unwrap();
+
+        // Three years for the price of one is refused next to the field; the rest may change.
+        let correction = FormTarget::Correction { reference: reference.clone() };
+        match apps.save_step(&citizen, &correction, 0, &step("3-years")).await {
+            Err(raia_app::errors::AppError::Invalid(problems)) => {
+                assert_eq!((problems[0].field.as_str(), problems[0].problem.clone()), ("period", raia_app::errors::Problem::FeeFrozen))
+            }
+            other => panic!("expected the fee option to be frozen, got {other:?}"),
+        }
+        let mut fixed = step("1-year");
+        fixed.insert("licence_number".into(), "DL654321".into());
+        apps.save_step(&citizen, &correction, 0, &fixed).await.expect("the same option, another licence number");
+        server.test_db.drop_database().await;
+    }
+}

@@ -74,6 +74,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::InvalidCardNumber => t_string!(i18n, problems.invalid_card_number).to_string(),
         Problem::InvalidCardExpiry => t_string!(i18n, problems.invalid_card_expiry).to_string(),
         Problem::InvalidCardCode => t_string!(i18n, problems.invalid_card_code).to_string(),
+        Problem::FeeFrozen => t_string!(i18n, problems.fee_frozen).to_string(),
     }
 }
 

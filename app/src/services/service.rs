@@ -169,6 +169,13 @@ impl Applications {
             answers.remove(&field.name);
         }
         answers.extend(cleaned);
+        // Once the fee is paid, the option it paid for is settled: a correction may not change
+        // it (we freeze it rather than bill or refund a difference).
+        if let Some(fee_field) = service.steps[step].fields.iter().find(|f| f.kind == FieldKind::FeeOption) {
+            if row.answers.get(&fee_field.name) != answers.get(&fee_field.name) && self.fee_paid(row.id).await? {
+                return Err(AppError::field(&fee_field.name, Problem::FeeFrozen));
+            }
+        }
         let amount = answers::chosen_fee_cents(service, &answers);
         let mut tx = self.db.begin_write().await?;
         if !store::save_answers(&mut tx, &row, &answers, amount, self.now()).await? {
@@ -176,6 +183,12 @@ impl Applications {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Whether the application's fee has been paid.
+    async fn fee_paid(&self, application_id: i64) -> Result<bool, AppError> {
+        let invoice = crate::payments::invoices::latest_for_application(self.db.pool(), application_id).await?;
+        Ok(invoice.is_some_and(|i| i.status == crate::payments::invoices::InvoiceStatus::Paid))
     }
 
     /// Stores an uploaded file for a file field of the form.
