@@ -532,3 +532,29 @@ async fn codes_in_the_outbox_are_redacted_once_expired_and_old_rows_purged() {
         w.test_db.drop_database().await;
     }
 }
+
+#[tokio::test]
+async fn a_staff_password_given_from_the_shell_follows_the_citizens_rules() {
+    use raia_app::identity::staff::{self, NewStaff};
+    for test_db in TestDb::all().await {
+        let w = world(test_db).await;
+        let new = NewStaff {
+            id_number: "30000099".into(),
+            first_name: "Halima".into(),
+            surname: "Noor".into(),
+            email: "halima.noor@example.go.ke".into(),
+            phone: "0700000199".into(),
+            role: "admin".into(),
+            agency: String::new(),
+        };
+        match staff::create_from_shell(&w.identity, &[], &new, Some("password1234")).await {
+            Err(AppError::Invalid(problems)) => assert!(
+                problems.iter().any(|p| p.field == "password" && matches!(p.problem, Problem::PasswordGuessable { .. })),
+                "{problems:?}"
+            ),
+            other => panic!("a guessable staff password was accepted: {other:?}"),
+        }
+        staff::create_from_shell(&w.identity, &[], &new, Some("granite ferry under moonlight")).await.expect("a strong password is taken");
+        w.test_db.drop_database().await;
+    }
+}

@@ -93,7 +93,7 @@ async fn paybill_money_that_cannot_settle_an_invoice_is_kept_and_the_admin_sees_
 
         // An account number that matches nothing, from a phone we know: unmatched, and Wanjiku is told.
         paybill(&server, "RKA0000001", "RA00NOTHING", "500.00", "254712345678").await;
-        assert_eq!(kept(&server, "RKA0000001").await, ("unmatched".into(), 50_000, "no invoice has this account number".into()));
+        assert_eq!(kept(&server, "RKA0000001").await, ("unmatched".into(), 50_000, "no_such_invoice".into()));
         assert!(last_sms_to(&server, "+254712345678").await.contains("we received KES 500 (M-Pesa RKA0000001)"));
 
         // The wrong amount for a real invoice: refund due; the invoice stays unpaid.
@@ -111,7 +111,7 @@ async fn paybill_money_that_cannot_settle_an_invoice_is_kept_and_the_admin_sees_
 
         // Paid again for the paid invoice: refund due.
         paybill(&server, "RKA0000004", &invoice, "1050.00", "254712345678").await;
-        assert_eq!(kept(&server, "RKA0000004").await, ("refund_due".into(), 105_000, "the invoice was already paid".into()));
+        assert_eq!(kept(&server, "RKA0000004").await, ("refund_due".into(), 105_000, "invoice_already_paid".into()));
         paybill(&server, "RKA0000004", &invoice, "1050.00", "254712345678").await;
         assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention").await, 3, "a repeated confirmation is one row");
 
@@ -157,7 +157,7 @@ async fn a_late_mpesa_success_settles_the_invoice_if_open_or_is_kept_for_a_refun
         assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid);
         let checkout: String = sqlx::query_scalar("SELECT checkout_request_id FROM payments WHERE id = $1").bind(id).fetch_one(server.state.db.pool()).await.unwrap();
         post_json(&server, &format!("/callbacks/mpesa/{SECRET}/stk"), &success_callback(&checkout, 1050, "RKL0000003", "254700000003")).await;
-        assert_eq!(kept(&server, "RKL0000003").await, ("refund_due".into(), 105_000, "the invoice was already paid".into()));
+        assert_eq!(kept(&server, "RKL0000003").await, ("refund_due".into(), 105_000, "invoice_already_paid".into()));
         assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM receipts WHERE payment_id = {id}")).await, 0, "no second receipt");
         server.test_db.drop_database().await;
     }
@@ -261,7 +261,7 @@ async fn expired_invoices_are_marked_and_a_fresh_one_opens_when_the_citizen_retu
         assert_eq!((fresh.status.as_str(), fresh.total_cents), ("unpaid", first.total_cents));
         // Paybill money typed with the old number is kept to be refunded, not lost.
         paybill(&server, "RKE0000001", &first.number, "1050.00", "254712345678").await;
-        assert_eq!(kept(&server, "RKE0000001").await, ("refund_due".into(), 105_000, "the invoice was cancelled or had expired".into()));
+        assert_eq!(kept(&server, "RKE0000001").await, ("refund_due".into(), 105_000, "invoice_closed".into()));
         server.test_db.drop_database().await;
     }
 }

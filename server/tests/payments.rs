@@ -276,3 +276,59 @@ async fn cards_and_paybill_settle_the_invoice_once() {
         server.test_db.drop_database().await;
     }
 }
+
+/// A push whose own answer was lost (0005) and that the worker gave up on after the timeout:
+/// when its success finally arrives it is the same money, matched by phone and amount to the
+/// given-up attempt. It settles the invoice if still open; paid meanwhile, it is a refund due
+/// for that invoice (not "unmatched"), and the citizen is told which.
+#[tokio::test]
+async fn a_success_for_a_lost_push_given_up_after_the_timeout_still_finds_its_invoice() {
+    for test_db in TestDb::all().await {
+        // The simulator's own callback comes long after this test: the test posts it itself.
+        let server = TestServer::start_in(test_db, &[("MPESA_SIM_DELAY_SECONDS", "600")]).await;
+        let citizen = wanjiku(&server).await;
+        let payments = &server.state.payments;
+        let last_sms = || async { sqlx::query_scalar::<_, String>("SELECT body FROM outbox_messages WHERE recipient = '+254712345678' ORDER BY id DESC LIMIT 1").fetch_one(server.state.db.pool()).await.unwrap() };
+
+        // Given up: the citizen hears we do not know yet, never "nothing was taken".
+        let reference = awaiting_payment(&server, &citizen).await;
+        let id = payments.pay_mpesa(&citizen, &reference, "0700 000 005", "lost-late-1").await.unwrap();
+        later(&server, 10 * 60).reconcile_once().await.unwrap();
+        assert_eq!(payment_status(&server, &citizen, &reference, id).await, "expired");
+        let sms = last_sms().await;
+        assert!(sms.contains("did not confirm") && !sms.contains("Nothing was taken"), "{sms}");
+        // Its success arrives: the invoice is still open, so it is paid, with its receipt.
+        let response = post_json(&server, &format!("/callbacks/mpesa/{SECRET}/stk"), &success_callback_from("ws_CO_LOST0001", 1050, "RLT0000001", "254700000005")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid);
+        assert_eq!(payment_status(&server, &citizen, &reference, id).await, "succeeded");
+        assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM payments WHERE id = {id} AND mpesa_receipt = 'RLT0000001' AND checkout_request_id = 'ws_CO_LOST0001'")).await, 1);
+        assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM receipts WHERE payment_id = {id}")).await, 1);
+        assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention").await, 0, "nothing for an admin to do");
+
+        // Again, but the citizen paid by card after we gave up: the late money is a refund due.
+        let reference = awaiting_payment(&server, &citizen).await;
+        let invoice = payments.pay_page(&citizen, &reference, None).await.unwrap().invoice.number;
+        let id = payments.pay_mpesa(&citizen, &reference, "0700 000 005", "lost-late-2").await.unwrap();
+        later(&server, 10 * 60).reconcile_once().await.unwrap();
+        payments.pay_card(&citizen, &reference, "4242 4242 4242 4242", "12/30", "123", "lost-late-card").await.unwrap();
+        assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid);
+        post_json(&server, &format!("/callbacks/mpesa/{SECRET}/stk"), &success_callback_from("ws_CO_LOST0002", 1050, "RLT0000002", "254700000005")).await;
+        let kept: (String, Option<String>, Option<i64>) = sqlx::query_as("SELECT kind, account_number, payment_id FROM payments_needing_attention WHERE mpesa_receipt = 'RLT0000002'")
+            .fetch_one(server.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(kept, ("refund_due".to_string(), Some(invoice.clone()), Some(id)));
+        let sms = last_sms().await;
+        assert!(sms.contains("RLT0000002") && sms.contains(&invoice) && sms.contains("already paid"), "{sms}");
+        // The same callback again changes nothing.
+        post_json(&server, &format!("/callbacks/mpesa/{SECRET}/stk"), &success_callback_from("ws_CO_LOST0002", 1050, "RLT0000002", "254700000005")).await;
+        assert_eq!(count(&server, "SELECT COUNT(*) FROM payments_needing_attention").await, 1);
+        assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM receipts WHERE payment_id = {id}")).await, 0, "no second receipt");
+        server.test_db.drop_database().await;
+    }
+}
+
+fn success_callback_from(checkout: &str, kes: i64, receipt: &str, phone: &str) -> String {
+    success_callback(checkout, kes, receipt).replace("254712345678", phone)
+}

@@ -7,6 +7,7 @@ use crate::errors::{AppError, FieldProblem, Problem};
 use crate::identity::accounts::{self, Account, NewAccount, ROLE_ADMIN, ROLE_OFFICER};
 use crate::identity::contact::{Email, IdNumber, Identifier, PhoneNumber};
 use crate::identity::notifier::{Channel, Message};
+use crate::identity::password::{check_new_password, PersonalDetails};
 use crate::identity::service::Identity;
 use crate::services::service::Applications;
 use crate::services::views::StaffMember;
@@ -88,6 +89,19 @@ async fn create_unchecked(identity: &Identity, agencies: &[String], new: &NewSta
         }
         if accounts::find_by_identifier(identity.db.pool(), &Identifier::Phone(phone.clone())).await?.is_some() {
             problems.push(FieldProblem::new("phone", Problem::PhoneTaken));
+        }
+    }
+    // A password given from the shell follows the same rules as any citizen's.
+    if let (Some(password), Some(id), Some(email), Some(phone)) = (password, &id, &email, &phone) {
+        let details = PersonalDetails {
+            id_number: id.as_str(),
+            first_name: new.first_name.trim(),
+            surname: new.surname.trim(),
+            phone_e164: phone.as_str(),
+            email_local_part: email.local_part(),
+        };
+        if let Err(problem) = check_new_password(password, &details) {
+            problems.push(FieldProblem::new("password", problem));
         }
     }
     let (Some(id), Some(email), Some(phone), true) = (id, email, phone, problems.is_empty()) else {

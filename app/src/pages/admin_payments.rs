@@ -23,7 +23,7 @@ pub fn AdminPaymentsPage() -> impl IntoView {
                 match listing.await {
                     Ok(rows) => view! {
                         <nav class="breadcrumbs" aria-label=t_string!(i18n, attention.back_label)>
-                            <a href="/admin">"‹ " {t!(i18n, admin.title)}</a>
+                            <a href="/admin">{t!(i18n, admin.title)}</a>
                         </nav>
                         <h1>{t!(i18n, attention.title)}</h1>
                         <p class="lead">{t!(i18n, attention.lead)}</p>
@@ -35,7 +35,7 @@ pub fn AdminPaymentsPage() -> impl IntoView {
                                     <table class="table">
                                         <thead><tr>
                                             <th scope="col">{t!(i18n, attention.received)}</th>
-                                            <th scope="col">{t!(i18n, attention.amount)}</th>
+                                            <th scope="col" class="numeric">{t!(i18n, attention.amount)}</th>
                                             <th scope="col">{t!(i18n, attention.from)}</th>
                                             <th scope="col">{t!(i18n, attention.account_number)}</th>
                                             <th scope="col">{t!(i18n, attention.state)}</th>
@@ -44,13 +44,21 @@ pub fn AdminPaymentsPage() -> impl IntoView {
                                             {rows.into_iter().map(|row| {
                                                 let state = if row.kind == "unmatched" { t_string!(i18n, attention.unmatched) } else { t_string!(i18n, attention.refund_due) };
                                                 let method = if row.method == "paybill" { "M-Pesa paybill" } else if row.method == "card" { "Card" } else { "M-Pesa" };
+                                                let reason = match row.reason.as_str() {
+                                                    "no_such_invoice" => t_string!(i18n, attention.reason_no_such_invoice).to_string(),
+                                                    "amount_differs" => t_string!(i18n, attention.reason_amount_differs).to_string(),
+                                                    "invoice_already_paid" => t_string!(i18n, attention.reason_invoice_already_paid).to_string(),
+                                                    "invoice_closed" => t_string!(i18n, attention.reason_invoice_closed).to_string(),
+                                                    "unknown_push" => t_string!(i18n, attention.reason_unknown_push).to_string(),
+                                                    other => other.to_string(),
+                                                };
                                                 view! {
                                                     <tr>
                                                         <td>{format_time(row.created_at, locale)}<br /><span class="hint">{method} " " <span class="mono">{row.mpesa_receipt.clone().unwrap_or_default()}</span></span></td>
-                                                        <td class="nowrap">{format_kes(row.amount_cents)}</td>
+                                                        <td class="numeric">{format_kes(row.amount_cents)}</td>
                                                         <td>{row.payer_name.clone().unwrap_or_default()}<br /><span class="mono">{row.phone.clone().unwrap_or_default()}</span></td>
                                                         <td class="mono">{row.account_number.clone().unwrap_or_default()}</td>
-                                                        <td><strong>{state}</strong><br /><span class="hint">{row.reason.clone()}</span></td>
+                                                        <td><strong>{state}</strong><br /><span class="hint">{reason}</span></td>
                                                     </tr>
                                                 }
                                             }).collect_view()}

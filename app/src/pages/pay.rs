@@ -9,7 +9,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::pages::not_found::NotFoundPage;
 use crate::payments::api::{payment_overview, CheckPayment, PayWithCard, PayWithMpesa};
-use crate::payments::views::{InvoiceView, PayPage, PaymentView};
+use crate::payments::views::{InvoiceView, MoneyTaken, PayPage, PaymentView};
 use crate::services::catalogue::format_kes;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -127,14 +127,22 @@ fn AttemptStatus(reference: String, payment: PaymentView) -> impl IntoView {
             })}
         }
         .into_any(),
-        _ => view! {
-            <div class="banner banner--attention" role="alert">
-                <h2 class="banner__title">{t!(i18n, pay.failed_title)}</h2>
-                <p>{failure_text(i18n, payment.result_code)}</p>
-                <p>{t!(i18n, pay.nothing_taken)}</p>
-            </div>
+        _ => {
+            // Say "nothing was taken" only when the provider said so.
+            let fate = match payment.money_taken() {
+                Some(MoneyTaken::NotKnown) => t_string!(i18n, pay.fate_unknown).to_string(),
+                Some(MoneyTaken::KeptForRefund) => t_string!(i18n, pay.money_kept).to_string(),
+                _ => t_string!(i18n, pay.nothing_taken).to_string(),
+            };
+            view! {
+                <div class="banner banner--attention" role="alert">
+                    <h2 class="banner__title">{t!(i18n, pay.failed_title)}</h2>
+                    <p>{failure_text(i18n, payment.result_code)}</p>
+                    <p>{fate}</p>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 

@@ -42,7 +42,18 @@ impl Reason {
         }
     }
 
-    /// Completes "we could not use it: …".
+    /// As stored, and as the admins' page translates it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::NoSuchInvoice => "no_such_invoice",
+            Reason::AmountDiffers => "amount_differs",
+            Reason::InvoiceAlreadyPaid => "invoice_already_paid",
+            Reason::InvoiceClosed => "invoice_closed",
+            Reason::UnknownPush => "unknown_push",
+        }
+    }
+
+    /// Completes "we could not use it: …" (SMS are in English until accounts have a language).
     pub fn words(self) -> &'static str {
         match self {
             Reason::NoSuchInvoice => "no invoice has this account number",
@@ -50,6 +61,17 @@ impl Reason {
             Reason::InvoiceAlreadyPaid => "the invoice was already paid",
             Reason::InvoiceClosed => "the invoice was cancelled or had expired",
             Reason::UnknownPush => "we have no payment request that matches it",
+        }
+    }
+}
+
+impl Reason {
+    /// The same, short enough for an SMS.
+    pub fn sms_words(self) -> &'static str {
+        match self {
+            Reason::InvoiceClosed => "the invoice was cancelled or expired",
+            Reason::UnknownPush => "it matches no payment we asked for",
+            other => other.words(),
         }
     }
 }
@@ -84,7 +106,7 @@ pub async fn keep(tx: &mut Transaction<'static, Any>, money: &Received<'_>, now:
     .bind(money.invoice_id)
     .bind(money.payment_id)
     .bind(money.account_id)
-    .bind(money.reason.words())
+    .bind(money.reason.code())
     .bind(now)
     .execute(&mut **tx)
     .await;

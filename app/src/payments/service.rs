@@ -14,7 +14,7 @@ use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayError, 
 use crate::payments::invoices::{self, Invoice, InvoiceStatus};
 use crate::payments::states::AttemptEvent;
 use crate::payments::store::{self, NewPayment, Payment, ReceiptKey};
-use crate::payments::views::{InvoiceView, PayPage, PaymentView, ReceiptView, VerifiedReceipt};
+use crate::payments::views::{InvoiceView, PayPage, PaymentView, ReceiptView, VerifiedReceipt, AMOUNT_DIFFERS_CODE};
 use crate::services::catalogue::format_kes;
 use crate::services::service::{format_reference, Applications};
 use crate::services::store as applications_store;
@@ -317,13 +317,13 @@ impl Payments {
         if let Some(cents) = paid_cents.filter(|cents| *cents != invoice.total_cents) {
             // Money arrived, but not the amount due: the attempt did not pay the invoice, and
             // the money is kept to be refunded.
-            if !store::mark_failed(&mut tx, payment_id, AttemptEvent::Declined, -3, "the amount paid differs from the invoice", now).await? {
+            if !store::mark_failed(&mut tx, payment_id, AttemptEvent::Declined, AMOUNT_DIFFERS_CODE, "the amount paid differs from the invoice", now).await? {
                 return Ok(false);
             }
             invoices::reopen(&mut tx, invoice.id).await?;
             let kept = self.keep_in(&mut tx, Reason::AmountDiffers, &payment, Some(&invoice), cents, receipt, now).await?;
             tx.commit().await?;
-            self.tell_kept(kept, Reason::AmountDiffers, cents, receipt, &invoice.number).await;
+            self.tell_kept(kept, Reason::AmountDiffers, cents, receipt, Some(&invoice.number)).await;
             return Ok(false);
         }
         if !store::mark_succeeded(&mut tx, payment_id, receipt, now).await? {
@@ -334,7 +334,7 @@ impl Payments {
             // the money is kept to be refunded.
             let kept = self.keep_in(&mut tx, Reason::InvoiceAlreadyPaid, &payment, Some(&invoice), payment.amount_cents, receipt, now).await?;
             tx.commit().await?;
-            self.tell_kept(kept, Reason::InvoiceAlreadyPaid, payment.amount_cents, receipt, &invoice.number).await;
+            self.tell_kept(kept, Reason::InvoiceAlreadyPaid, payment.amount_cents, receipt, Some(&invoice.number)).await;
             return Ok(false);
         };
         tx.commit().await?;
@@ -364,7 +364,7 @@ impl Payments {
         let reason = reason.unwrap_or(if invoice.status == InvoiceStatus::Paid { Reason::InvoiceAlreadyPaid } else { Reason::InvoiceClosed });
         let kept = self.keep_in(&mut tx, reason, payment, Some(&invoice), paid_cents, receipt, now).await?;
         tx.commit().await?;
-        self.tell_kept(kept, reason, paid_cents, receipt, &invoice.number).await;
+        self.tell_kept(kept, reason, paid_cents, receipt, Some(&invoice.number)).await;
         Ok(CallbackOutcome::Kept(reason))
     }
 
@@ -399,14 +399,9 @@ impl Payments {
     }
 
     /// Tells a citizen, in plain words, that money of theirs was received but not used.
-    async fn tell_kept(&self, citizen: Option<Account>, reason: Reason, cents: i64, receipt: Option<&str>, account_number: &str) {
+    async fn tell_kept(&self, citizen: Option<Account>, reason: Reason, cents: i64, receipt: Option<&str>, account_number: Option<&str>) {
         let Some(citizen) = citizen else { return };
-        let receipt = receipt.map(|r| format!(" (M-Pesa {r})")).unwrap_or_default();
-        let body = format!(
-            "Raia: we received {}{receipt} for {account_number} but could not use it: {}. It is not lost: we will refund it within 7 days, or call you.",
-            format_kes(cents),
-            reason.words()
-        );
+        let body = kept_money_sms(cents, receipt, account_number, reason);
         let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
         if let Err(error) = self.notifier.send(message).await {
             tracing::error!(%error, "kept-money SMS not queued");
@@ -504,13 +499,30 @@ impl Payments {
     }
 
     /// The pending push this success belongs to, when its own call never told us its id.
+    /// A pending one first; else one the worker gave up on as unconfirmed, as the money may
+    /// come after our timeout (then it settles the invoice if still open, or is kept).
     async fn unconfirmed_push_for(&self, callback: &StkCallback, cents: i64) -> Result<Option<Payment>, AppError> {
         let Some(phone) = callback.phone_number().and_then(|p| PhoneNumber::parse(&p)) else { return Ok(None) };
-        let Some(payment) = store::unconfirmed_push(self.db.pool(), phone.as_str(), cents).await? else { return Ok(None) };
-        let mut tx = self.db.begin_write().await?;
-        store::set_checkout_id(&mut tx, payment.id, &callback.checkout_request_id, self.now()).await?;
-        tx.commit().await?;
-        Ok(store::find(self.db.pool(), payment.id).await?)
+        let since = self.now() - UNCONFIRMED_MATCH_SECONDS;
+        // Two callbacks at once may race for the same push: each claims one, or finds the
+        // push its duplicate claimed.
+        for _ in 0..3 {
+            if let Some(payment) = store::find_by_checkout_id(self.db.pool(), &callback.checkout_request_id).await? {
+                return Ok(Some(payment));
+            }
+            let Some(payment) = store::unconfirmed_push(self.db.pool(), phone.as_str(), cents, UNCONFIRMED_CODE, since).await? else { return Ok(None) };
+            let mut tx = self.db.begin_write().await?;
+            match store::claim_unconfirmed(&mut tx, payment.id, &callback.checkout_request_id, self.now()).await {
+                Ok(true) => {
+                    tx.commit().await?;
+                    return Ok(store::find(self.db.pool(), payment.id).await?);
+                }
+                Ok(false) => {}
+                Err(error) if store::is_unique_violation(&error) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(None)
     }
 
     /// A success for nothing we know: the money is kept, with the payer's phone.
@@ -539,7 +551,7 @@ impl Payments {
         if !new {
             return Ok(CallbackOutcome::Ignored("duplicate M-Pesa receipt"));
         }
-        self.tell_kept(citizen, Reason::UnknownPush, cents, receipt.as_deref(), "your payment").await;
+        self.tell_kept(citizen, Reason::UnknownPush, cents, receipt.as_deref(), None).await;
         Ok(CallbackOutcome::Kept(Reason::UnknownPush))
     }
 
@@ -622,7 +634,7 @@ impl Payments {
             return Ok(CallbackOutcome::Ignored("duplicate TransID"));
         }
         tracing::warn!(receipt, reason = reason.words(), cents, "paybill money kept for an admin");
-        self.tell_kept(citizen, reason, cents, Some(receipt), confirmation.bill_ref_number.trim()).await;
+        self.tell_kept(citizen, reason, cents, Some(receipt), Some(confirmation.bill_ref_number.trim())).await;
         Ok(CallbackOutcome::Kept(reason))
     }
 
@@ -756,7 +768,22 @@ impl Payments {
 }
 
 /// The result code of a push M-Pesa never confirmed: whether money moved is not known.
-pub const UNCONFIRMED_CODE: i64 = -2;
+pub use crate::payments::views::UNCONFIRMED_CODE;
+/// How long after a push we gave up on as unconfirmed its success may still be matched to it.
+pub const UNCONFIRMED_MATCH_SECONDS: i64 = 24 * 3600;
+
+/// The SMS for money we received but could not use: one SMS (160 characters) at most. A
+/// typed account number is cut to what fits; the invoice numbers we issue always fit.
+pub fn kept_money_sms(cents: i64, receipt: Option<&str>, account_number: Option<&str>, reason: Reason) -> String {
+    const ACCOUNT_SHOWN: usize = 12;
+    let receipt = receipt.map(|r| format!(" (M-Pesa {r})")).unwrap_or_default();
+    let account = match account_number.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) if a.chars().count() > ACCOUNT_SHOWN => format!(" for {}…", a.chars().take(ACCOUNT_SHOWN).collect::<String>()),
+        Some(a) => format!(" for {a}"),
+        None => String::new(),
+    };
+    format!("Raia: we received {}{receipt}{account} but could not use it: {}. We will refund it within 7 days.", format_kes(cents), reason.sms_words())
+}
 
 /// What a Daraja result code means, in plain words.
 pub fn failure_text(code: i64) -> &'static str {
@@ -806,5 +833,19 @@ mod tests {
         assert!(!valid_expiry("soon", now));
         assert!(qr_svg("https://raia.example/verify/ABC").starts_with("<?xml"));
         assert_eq!(random_code(16).len(), 16);
+    }
+
+    #[test]
+    fn the_kept_money_sms_says_what_happened_in_one_sms() {
+        let sms = kept_money_sms(4_600_00, Some("QAB12CD34E"), Some("RA2600000001"), Reason::InvoiceAlreadyPaid);
+        assert_eq!(sms, "Raia: we received KES 4,600 (M-Pesa QAB12CD34E) for RA2600000001 but could not use it: the invoice was already paid. We will refund it within 7 days.");
+        assert!(!kept_money_sms(700_00, Some("QAB12CD34E"), None, Reason::UnknownPush).contains(" for "), "no account number: none shown");
+        // The longest: the largest M-Pesa payment, an account number typed as long as Daraja allows.
+        for reason in [Reason::NoSuchInvoice, Reason::AmountDiffers, Reason::InvoiceAlreadyPaid, Reason::InvoiceClosed, Reason::UnknownPush] {
+            for account in [Some("RA2600000001"), Some("ACCOUNT-NUMBER-20-CH"), None] {
+                let sms = kept_money_sms(250_000_00, Some("QAB12CD34E"), account, reason);
+                assert!(sms.chars().count() <= 160, "{} characters: {sms}", sms.chars().count());
+            }
+        }
     }
 }

@@ -145,16 +145,35 @@ pub async fn idempotency_key<'e, E: Executor<'e, Database = Any>>(executor: E, i
 }
 
 /// A push whose call failed without an answer (`checkout_request_id` unknown) for this phone
-/// and amount, still pending: what an unrecognised success callback may belong to.
-pub async fn unconfirmed_push<'e, E: Executor<'e, Database = Any>>(executor: E, phone: &str, amount_cents: i64) -> Result<Option<Payment>, sqlx::Error> {
+/// and amount: what an unrecognised success callback may belong to. One still pending comes
+/// first; else one given up in the last day as unconfirmed (`given_up_code`), since the money
+/// may arrive after our timeout.
+pub async fn unconfirmed_push<'e, E: Executor<'e, Database = Any>>(executor: E, phone: &str, amount_cents: i64, given_up_code: i64, since: i64) -> Result<Option<Payment>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE method = 'mpesa' AND status = 'pending' AND checkout_request_id IS NULL AND phone = $1 AND amount_cents = $2 ORDER BY id LIMIT 1"
+        "SELECT {COLUMNS} FROM payments WHERE method = 'mpesa' AND checkout_request_id IS NULL AND phone = $1 AND amount_cents = $2 \
+         AND (status = 'pending' OR (status = 'expired' AND result_code = $3 AND created_at >= $4)) \
+         ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id LIMIT 1"
     ))
     .bind(phone)
     .bind(amount_cents)
+    .bind(given_up_code)
+    .bind(since)
     .fetch_optional(executor)
     .await?;
     Ok(row.as_ref().map(from_row))
+}
+
+/// Gives an unconfirmed push the id its callback brought; false when another callback
+/// claimed it first (each push has one id).
+pub async fn claim_unconfirmed(tx: &mut Transaction<'static, Any>, id: i64, checkout_request_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE payments SET checkout_request_id = $1, updated_at = $2 WHERE id = $3 AND checkout_request_id IS NULL")
+        .bind(checkout_request_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
 }
 
 /// Whether an insert failed only because the row is there already (a unique key).

@@ -83,6 +83,67 @@ pub struct MoneyNeedingAttention {
     pub payer_name: Option<String>,
     /// The account number as the payer typed it (paybill), or the invoice's number.
     pub account_number: Option<String>,
+    /// `no_such_invoice`, `amount_differs`, `invoice_already_paid`, `invoice_closed` or `unknown_push`.
     pub reason: String,
     pub created_at: i64,
+}
+
+/// The result code of an M-Pesa push that M-Pesa never confirmed: whether money moved is not known.
+pub const UNCONFIRMED_CODE: i64 = -2;
+/// The result code of an attempt whose money arrived but not the invoice's amount: kept to be refunded.
+pub const AMOUNT_DIFFERS_CODE: i64 = -3;
+
+/// What a citizen may be told of an attempt that did not pay the invoice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoneyTaken {
+    /// The provider said no: nothing was taken ("No money was taken", `pay.nothing_taken`).
+    No,
+    /// We do not know (`pay.fate_unknown`): never say nothing was taken.
+    NotKnown,
+    /// It was taken and is kept to be refunded (`pay.money_kept`).
+    KeptForRefund,
+}
+
+impl PaymentView {
+    /// For a failed or expired attempt, whether money left the citizen; `None` for any other.
+    pub fn money_taken(&self) -> Option<MoneyTaken> {
+        if !matches!(self.status.as_str(), "failed" | "expired") {
+            return None;
+        }
+        Some(match self.result_code {
+            Some(UNCONFIRMED_CODE) => MoneyTaken::NotKnown,
+            Some(AMOUNT_DIFFERS_CODE) => MoneyTaken::KeptForRefund,
+            _ => MoneyTaken::No,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(status: &str, result_code: Option<i64>) -> PaymentView {
+        PaymentView {
+            id: 1,
+            method: "mpesa".into(),
+            status: status.into(),
+            amount_cents: 105_000,
+            paid_with: "M-Pesa".into(),
+            result_code,
+            reference: "RA-2026-000001".into(),
+            service_name: Text::default(),
+            receipt_number: None,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn nothing_was_taken_only_when_the_provider_said_so() {
+        assert_eq!(attempt("failed", Some(1032)).money_taken(), Some(MoneyTaken::No));
+        assert_eq!(attempt("expired", Some(1037)).money_taken(), Some(MoneyTaken::No));
+        assert_eq!(attempt("expired", Some(UNCONFIRMED_CODE)).money_taken(), Some(MoneyTaken::NotKnown));
+        assert_eq!(attempt("failed", Some(AMOUNT_DIFFERS_CODE)).money_taken(), Some(MoneyTaken::KeptForRefund));
+        assert_eq!(attempt("pending", None).money_taken(), None);
+        assert_eq!(attempt("succeeded", Some(0)).money_taken(), None);
+    }
 }
