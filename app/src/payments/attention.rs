@@ -3,7 +3,6 @@
 //! number typed) as `unmatched` (no invoice to put it to) or `refund_due` (the invoice was
 //! paid, cancelled or expired, or the amount was wrong), for admins to refund or apply.
 
-use crate::payments::store::is_unique_violation;
 use crate::payments::views::MoneyNeedingAttention;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -94,7 +93,7 @@ pub struct Received<'a> {
 pub async fn keep(tx: &mut Transaction<'static, Any>, money: &Received<'_>, now: i64) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO payments_needing_attention (kind, method, mpesa_receipt, amount_cents, phone, payer_name, account_number, invoice_id, payment_id, account_id, reason, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (mpesa_receipt) DO NOTHING",
     )
     .bind(money.reason.kind().as_str())
     .bind(money.method)
@@ -109,12 +108,10 @@ pub async fn keep(tx: &mut Transaction<'static, Any>, money: &Received<'_>, now:
     .bind(money.reason.code())
     .bind(now)
     .execute(&mut **tx)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(error) if is_unique_violation(&error) => Ok(false),
-        Err(error) => Err(error),
-    }
+    .await?;
+    // `ON CONFLICT`, not a caught error: on PostgreSQL a failed insert would abort the
+    // payment's whole transaction.
+    Ok(inserted.rows_affected() == 1)
 }
 
 /// Whether an M-Pesa receipt number is recorded anywhere (settled or kept here).

@@ -392,6 +392,14 @@ impl Payments {
         Ok(citizen)
     }
 
+    /// The account a payer's phone belongs to, if any: who to tell about money we kept.
+    async fn account_with_phone(&self, phone: Option<&PhoneNumber>) -> Result<Option<Account>, AppError> {
+        match phone {
+            Some(phone) => Ok(accounts::find_by_identifier(self.db.pool(), &crate::identity::contact::Identifier::Phone(phone.clone())).await?),
+            None => Ok(None),
+        }
+    }
+
     /// The citizen whose application an invoice is for.
     async fn owner_of(&self, invoice: &Invoice) -> Result<Option<Account>, AppError> {
         let Some(row) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await? else { return Ok(None) };
@@ -528,11 +536,9 @@ impl Payments {
     /// A success for nothing we know: the money is kept, with the payer's phone.
     async fn keep_unknown_push(&self, callback: &StkCallback, cents: i64) -> Result<CallbackOutcome, AppError> {
         let receipt = callback.receipt_number();
-        let phone = callback.phone_number().and_then(|p| PhoneNumber::parse(&p)).map(|p| p.as_str().to_string());
-        let citizen = match &phone {
-            Some(phone) => accounts::find_by_identifier(self.db.pool(), &crate::identity::contact::Identifier::Phone(PhoneNumber::parse(phone).expect("parsed above"))).await?,
-            None => None,
-        };
+        let phone = callback.phone_number().and_then(|p| PhoneNumber::parse(&p));
+        let citizen = self.account_with_phone(phone.as_ref()).await?;
+        let phone = phone.map(|p| p.as_str().to_string());
         let money = Received {
             reason: Reason::UnknownPush,
             method: "mpesa",
@@ -609,10 +615,7 @@ impl Payments {
         let reason = reason.unwrap_or(Reason::InvoiceAlreadyPaid);
         let citizen = match &invoice {
             Some(invoice) => self.owner_of(invoice).await?,
-            None => match &phone {
-                Some(phone) => accounts::find_by_identifier(self.db.pool(), &crate::identity::contact::Identifier::Phone(PhoneNumber::parse(phone).expect("parsed above"))).await?,
-                None => None,
-            },
+            None => self.account_with_phone(PhoneNumber::parse(&confirmation.msisdn).as_ref()).await?,
         };
         let payer_name = Some(confirmation.first_name.trim()).filter(|name| !name.is_empty());
         let money = Received {
