@@ -2,6 +2,8 @@
 //! steps every HTTP test needs (posting a form, logging in).
 #![allow(dead_code)]
 
+pub mod payment_world;
+
 use leptos::config::LeptosOptions;
 use raia_app::identity::web::SessionCookie;
 use raia_app::test_db::TestDb;
