@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod components;
 pub mod errors;
 pub mod identity;
+pub mod islands;
 pub mod language;
 pub mod pages;
 pub mod payments;

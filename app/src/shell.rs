@@ -27,6 +27,9 @@ use leptos_router::{
 /// Brand green, also the browser's address-bar colour on Android.
 pub const THEME_COLOR: &str = "#00683a";
 
+/// Links and forms without full page loads once the first page is in (see the file).
+const NAVIGATION_SCRIPT: &str = include_str!("navigation.js");
+
 /// The document around the app. `lang` and `dir` on `<html>` are set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -43,7 +46,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // starts collapsed without a layout jump (progressive enhancement, as GOV.UK does).
                 <script>"document.documentElement.classList.add('js')"</script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                // Islands: the page is rendered whole here; only `#[island]` components
+                // (crate::islands) load WASM, and page-to-page moves swap the HTML in place.
+                <HydrationScripts options=options.clone() islands=true />
+                <script inner_html=NAVIGATION_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <MetaTags />
             </head>

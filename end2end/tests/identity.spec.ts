@@ -70,6 +70,9 @@ test("five wrong passwords lock the account; a password reset unlocks it and rep
     await page.getByLabel("Password", { exact: true }).fill("not my password at all");
     await page.getByRole("button", { name: "Continue" }).click();
     await expect(page.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+    // The answer is in when the page is back with the password cleared (it is never kept).
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+    await expect(page.getByRole("button", { name: "Continue" })).toBeEnabled();
   }
   await expect(page.locator(".error-summary")).toContainText("Your account is locked for 15 minutes");
   await expect(page.locator(".error-summary")).toContainText("Reset your password");

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { latestCode, waitForHydration } from "./support";
+import { latestCode, registerCitizen, waitForHydration } from "./support";
 
 // Attacks a citizen could try from their own browser. They register accounts in the shared
 // test database, so they run once, on the phone.
@@ -12,23 +12,6 @@ const PASSWORD = "maize fields after the long rains";
 const ATTACKER = { id: "45678901", first: "Kiprono", year: "1978", email: "kiprono@example.com", phone: "0722 451 001", e164: "+254722451001" };
 const VICTIM = { id: "39116641", first: "Kamande", year: "1982", email: "kamande@example.com", phone: "0722 451 002", e164: "+254722451002" };
 
-async function register(page: Page, person: typeof ATTACKER) {
-  await page.goto("/register");
-  await waitForHydration(page);
-  await page.getByLabel("Kenyan citizen").check();
-  await page.getByLabel("ID number or alien card number").fill(person.id);
-  await page.getByLabel("First name").fill(person.first);
-  await page.getByLabel("Year of birth").fill(person.year);
-  await page.getByRole("button", { name: "Validate" }).click();
-  await expect(page).toHaveURL(/\/register\/details/);
-  await page.getByLabel("Email address").fill(person.email);
-  await page.getByLabel("Mobile phone number").fill(person.phone);
-  await page.getByLabel("Create a password").fill(PASSWORD);
-  await page.getByLabel("Type the password again").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/login\?registered=1/);
-}
-
 async function startReset(page: Page, identifier: string) {
   await page.goto("/forgot-password");
   await waitForHydration(page);
@@ -38,8 +21,8 @@ async function startReset(page: Page, identifier: string) {
 }
 
 test("a reset code sent for my account cannot reset someone else's password", async ({ page }) => {
-  await register(page, ATTACKER);
-  await register(page, VICTIM);
+  await registerCitizen(page, ATTACKER, PASSWORD);
+  await registerCitizen(page, VICTIM, PASSWORD);
 
   // The attacker asks for a reset code for his own account, on his own phone.
   await startReset(page, ATTACKER.id);

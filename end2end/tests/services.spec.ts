@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { chooseLanguage, expectAccessible, logInWithCode, logOut, waitForHydration } from "./support";
+import { chooseLanguage, expectAccessible, logInWithCode, logOut, registerCitizen, waitForHydration } from "./support";
 
 // A 1×1 PNG: the server checks the content, not the name.
 const PHOTO = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -46,23 +46,6 @@ test.describe("applying and reviewing", () => {
     test.skip(testInfo.project.name !== "mobile", "account journeys run on the phone viewport only");
   });
 
-  async function registerCitizen(page: Page) {
-    await page.goto("/register");
-    await waitForHydration(page);
-    await page.getByLabel("Kenyan citizen").check();
-    await page.getByLabel("ID number or alien card number").fill(CITIZEN.id);
-    await page.getByLabel("First name").fill(CITIZEN.first);
-    await page.getByLabel("Year of birth").fill(CITIZEN.year);
-    await page.getByRole("button", { name: "Validate" }).click();
-    await expect(page).toHaveURL(/\/register\/details/);
-    await page.getByLabel("Email address").fill(CITIZEN.email);
-    await page.getByLabel("Mobile phone number").fill(CITIZEN.phone);
-    await page.getByLabel("Create a password").fill(PASSWORD);
-    await page.getByLabel("Type the password again").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/login\?registered=1/);
-  }
-
   // The passport application the first journey makes, paid for in the next.
   let reference = "";
 
@@ -78,7 +61,7 @@ test.describe("applying and reviewing", () => {
   }
 
   test("a citizen applies for a passport; the officer asks for a correction, then approves", async ({ page }) => {
-    await registerCitizen(page);
+    await registerCitizen(page, CITIZEN, PASSWORD);
     await logInWithCode(page, CITIZEN.id, PASSWORD, CITIZEN.e164);
     await expect(page).toHaveURL(/\/dashboard$/);
 

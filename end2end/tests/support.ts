@@ -45,6 +45,28 @@ export async function latestCode(page: Page, to: string): Promise<string> {
   return code!;
 }
 
+/** Someone in the population registry, with the contacts they register with. */
+export type Citizen = { id: string; first: string; year: string; email: string; phone: string };
+
+/** Registers `person` through both steps of `/register` and waits for the login page that
+ *  says the account was made. */
+export async function registerCitizen(page: Page, person: Citizen, password: string) {
+  await page.goto("/register");
+  await waitForHydration(page);
+  await page.getByLabel("Kenyan citizen").check();
+  await page.getByLabel("ID number or alien card number").fill(person.id);
+  await page.getByLabel("First name").fill(person.first);
+  await page.getByLabel("Year of birth").fill(person.year);
+  await page.getByRole("button", { name: "Validate" }).click();
+  await expect(page).toHaveURL(/\/register\/details/);
+  await page.getByLabel("Email address").fill(person.email);
+  await page.getByLabel("Mobile phone number").fill(person.phone);
+  await page.getByLabel("Create a password").fill(password);
+  await page.getByLabel("Type the password again").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login\?registered=1/);
+}
+
 /** Logs in from `/login` (password, then a code by SMS) and waits for the dashboard, so
  *  the next `goto` cannot overtake the login. */
 export async function logInWithCode(page: Page, identifier: string, password: string, phone: string) {

@@ -1,17 +1,23 @@
-//! The browser entry: hydrates the server-rendered page, then registers the service worker.
+//! The browser entry. Raia renders every page on the server; only the components marked
+//! `#[island]` in `raia-app` come to life here. Leptos's island script calls `hydrate`
+//! once the WASM is loaded, then hydrates each `<leptos-island>` it finds.
 
 use wasm_bindgen::prelude::wasm_bindgen;
+
+// The islands are exported from the app crate; naming it keeps them linked in (leptos #2083).
+#[allow(unused_imports)]
+use raia_app::islands as _;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(raia_app::App);
+    leptos::mount::hydrate_islands();
     mark_hydrated();
     register_service_worker();
 }
 
 /// `<body data-hydrated="true">`: lets browser tests (and anyone debugging) see that the
-/// page has become interactive.
+/// islands are live. The navigation script sets it again on each page it swaps in.
 fn mark_hydrated() {
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let _ = body.set_attribute("data-hydrated", "true");

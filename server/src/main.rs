@@ -1,6 +1,7 @@
 //! `raia-server`: serves the portal. Reads its configuration from the environment
 //! (see README), applies database migrations, then serves until SIGTERM or Ctrl-C.
 
+use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use raia_app::db::Db;
 use raia_app::identity::registry;
@@ -9,6 +10,9 @@ use raia_server::assets::BuildAssets;
 use raia_server::{housekeeping, reconciler, router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
@@ -59,7 +63,13 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie };
     let app = router(state);
 
-    let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
+    // TCP_NODELAY: without it a small response (a static file, a short page) waits for the
+    // client's delayed ACK under Nagle's algorithm, about 40 ms on a keep-alive connection.
+    let listener = tokio::net::TcpListener::bind(config.bind_addr).await?.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!(address = %config.bind_addr, env = ?config.env, database = db.backend().name(), "Raia is serving");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

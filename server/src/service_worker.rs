@@ -8,13 +8,9 @@ use axum::response::IntoResponse;
 const TEMPLATE: &str = include_str!("service_worker.js");
 
 /// What the phone keeps so that Raia opens, and says it is offline, without a network.
-const STATIC_SHELL: [&str; 5] = [
-    "/offline",
-    "/manifest.webmanifest",
-    "/icons/icon-192.png",
-    "/icons/icon-512.png",
-    "/icons/favicon.svg",
-];
+/// Only what the offline page shows: the large PNG icons (25 KB) are fetched by the
+/// browser itself if the citizen installs Raia, not by every first visit.
+const STATIC_SHELL: [&str; 3] = ["/offline", "/manifest.webmanifest", "/icons/favicon.svg"];
 
 pub async fn script(State(state): State<AppState>) -> impl IntoResponse {
     let assets = &state.assets;

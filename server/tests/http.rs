@@ -52,6 +52,17 @@ async fn home_page_is_complete_html_in_english_by_default() {
 }
 
 #[tokio::test]
+async fn pages_are_sent_compressed_to_browsers_that_accept_it() {
+    let server = TestServer::start().await;
+    let plain = server.get("/services").await.bytes().await.unwrap();
+    let response = server.get_with("/services", "accept-encoding", "br").await;
+    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "{:?}", response.headers());
+    let compressed = response.bytes().await.unwrap();
+    assert!(compressed.len() * 2 < plain.len(), "{} bytes compressed, {} plain", compressed.len(), plain.len());
+    server.test_db.drop_database().await;
+}
+
+#[tokio::test]
 async fn language_comes_from_the_cookie_then_accept_language() {
     let server = TestServer::start().await;
     let by_cookie = server.get_with("/", "cookie", "i18n_pref_locale=sw").await.text().await.unwrap();

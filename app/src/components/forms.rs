@@ -1,10 +1,10 @@
 //! Form pieces in the GOV.UK pattern: a labelled field with its hint and error, an error
 //! summary that links to each field, and a submit button that shows progress. Errors
-//! come from the server function's result (with JavaScript) or from the URL the server
-//! redirected back to (without).
+//! come from the URL the server redirected a failed form back to.
 
 use crate::errors::{AppError, FieldProblem, Problem, WeakPassword};
 use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::islands::ShowPassword;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::server_fn::ServerFn;
@@ -91,25 +91,23 @@ fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
     }
 }
 
-/// The problems of the last submit of `action`'s form, from either path.
+/// The problems of the last submit of `action`'s form. Every form posts to the server, with
+/// or without JavaScript (islands: no form runs in the browser), and a failed one is sent
+/// back here with its error in the URL.
 #[derive(Clone, Copy)]
 pub struct FormProblems {
     error: Memo<Option<AppError>>,
 }
 
 impl FormProblems {
-    pub fn new<S>(action: ServerAction<S>) -> Self
+    /// `action` names the server function whose problems these are.
+    pub fn new<S>(_action: ServerAction<S>) -> Self
     where
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Clone + Send + Sync + 'static,
     {
         let query = use_query_map();
-        let value = action.value();
         let error = Memo::new(move |_| {
-            if let Some(result) = value.get() {
-                return result.err();
-            }
-            // Without JavaScript, the server redirected back here with the error in the URL.
             let query = query.read();
             (query.get("__path").as_deref() == Some(S::url()))
                 .then(|| query.get("__err"))
@@ -136,21 +134,15 @@ impl FormProblems {
     }
 }
 
-/// "There is a problem": every error, each a link to its field; focused after a failed submit.
+/// "There is a problem": every error, each a link to its field. The navigation script moves
+/// focus to it when a submit comes back with problems (GOV.UK's pattern); a full page load
+/// focuses the first field in error instead (`autofocus`).
 #[component]
 pub fn ErrorSummary(problems: FormProblems) -> impl IntoView {
     let i18n = use_i18n();
-    let summary = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if !problems.all().is_empty() || problems.general().is_some() {
-            if let Some(element) = summary.get() {
-                let _ = element.focus();
-            }
-        }
-    });
     view! {
         <Show when=move || !problems.all().is_empty() || problems.general().is_some()>
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary aria-labelledby="error-summary-title">
+            <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
                 <h2 class="error-summary__title" id="error-summary-title">{t!(i18n, forms.there_is_a_problem)}</h2>
                 <ul class="error-summary__list">
                     {move || problems.general().and_then(|e| error_text(i18n, &e)).map(|text| view! { <li>{text}</li> })}
@@ -212,7 +204,7 @@ pub fn Field(
     name: &'static str,
     label: String,
     #[prop(default = None)] hint: Option<String>,
-    #[prop(into, default = Signal::from("text"))] input_type: Signal<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<&'static str>,
@@ -231,7 +223,7 @@ pub fn Field(
                 class:input--error=move || problem().is_some()
                 id=name
                 name=name
-                type=move || input_type.get()
+                type=input_type
                 autocomplete=autocomplete
                 inputmode=inputmode
                 maxlength=maxlength
@@ -245,38 +237,27 @@ pub fn Field(
     }
 }
 
-/// A password field with a "Show password" switch (with JavaScript; hidden without).
+/// A password field with a "Show password" switch (an island: with JavaScript only).
 #[component]
 pub fn PasswordField(problems: FormProblems, name: &'static str, label: String, autocomplete: &'static str, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let (shown, set_shown) = signal(false);
-    let toggle_id = format!("{name}-show");
     view! {
         <div class="password-field">
-            <Field
-                problems
-                name
-                label
-                hint
-                input_type=Signal::derive(move || if shown.get() { "text" } else { "password" })
-                autocomplete
-                spellcheck_off=true
-            />
-            <div class="checkbox js-only">
-                <input type="checkbox" id=toggle_id.clone() on:change=move |ev| set_shown.set(event_target_checked(&ev)) />
-                <label for=toggle_id>{t!(i18n, forms.show_password)}</label>
-            </div>
+            <Field problems name label hint input_type="password" autocomplete spellcheck_off=true />
+            <ShowPassword field=name.to_string() label=t_string!(i18n, forms.show_password).to_string() />
         </div>
     }
 }
 
-/// The submit button: says what it does, and "Please wait" while the request runs.
+/// The submit button: says what it does. While its form is on its way, the navigation
+/// script disables it and shows `data-pending-label` ("Please wait"), so a second tap
+/// cannot send it twice.
 #[component]
-pub fn SubmitButton(label: String, pending: Signal<bool>) -> impl IntoView {
+pub fn SubmitButton(label: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <button type="submit" class="button button--primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-            {move || if pending.get() { t_string!(i18n, forms.please_wait).to_string() } else { label.clone() }}
+        <button type="submit" class="button button--primary" data-pending-label=t_string!(i18n, forms.please_wait)>
+            {label}
         </button>
     }
 }

@@ -1,6 +1,7 @@
 //! Header (name, menu, language), main landmark and footer around every page.
 
 use crate::components::icons::RaiaMark;
+use crate::islands::MenuButton;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::identity::api::{signed_in, LogOut};
 use crate::language::switch_href;
@@ -21,17 +22,10 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
-    let (menu_open, set_menu_open) = signal(false);
-    let location = use_location();
-    // Who is logged in, asked again after each navigation (logging in and out navigate).
-    // Blocking, so the first HTML already shows the right links.
-    let signed_in = Resource::new_blocking(move || location.pathname.get(), |_| signed_in());
+    // Who is logged in. The header is rendered on the server for every page; blocking, so
+    // the first HTML already shows the right links.
+    let signed_in = Resource::new_blocking(|| (), |_| signed_in());
     let log_out = ServerAction::<LogOut>::new();
-    // Close the phone menu once the citizen has picked a page.
-    Effect::new(move |_| {
-        location.pathname.track();
-        set_menu_open.set(false);
-    });
 
     view! {
         <header class="site-header">
@@ -47,20 +41,11 @@ fn SiteHeader() -> impl IntoView {
                     <span class="brand__name">{t!(i18n, site.name)}</span>
                     <span class="brand__tagline">{t!(i18n, site.tagline)}</span>
                 </a>
-                <button
-                    type="button"
-                    class="menu-toggle"
-                    aria-controls="site-nav"
-                    aria-expanded=move || menu_open.get().to_string()
-                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
-                >
-                    {t!(i18n, site.menu)}
-                </button>
+                <MenuButton label=t_string!(i18n, site.menu).to_string() />
             </div>
             <nav
                 id="site-nav"
                 class="site-nav"
-                class:site-nav--open=move || menu_open.get()
                 aria-label=move || t_string!(i18n, site.nav_label)
             >
                 <ul class="container site-nav__list">

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::{clear_session_cookie, client_ip, identity, with_status, session_token, set_session_cookie};
+use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, with_status, session_token, set_session_cookie};
 #[cfg(feature = "ssr")]
 use crate::language::safe_return_path;
 
@@ -139,7 +139,7 @@ pub struct Visitor {
 /// The logged-in person for the header, or nothing (never a redirect).
 #[server(endpoint = "session")]
 pub async fn signed_in() -> Result<Option<Visitor>, AppError> {
-    let account = identity()?.current_account(session_token().as_deref()).await.map_err(with_status)?;
+    let account = request_account().await.map_err(with_status)?;
     Ok(account.map(|a| Visitor { first_name: a.first_name, role: a.role }))
 }
 

@@ -2,6 +2,7 @@
 //! address, and the services from context.
 
 use crate::errors::AppError;
+use crate::identity::accounts::Account;
 use crate::identity::service::Identity;
 use axum::extract::ConnectInfo;
 use http::header::{ACCEPT, COOKIE, RETRY_AFTER, SET_COOKIE};
@@ -39,6 +40,21 @@ pub fn identity() -> Result<Identity, AppError> {
 fn cookie_settings() -> SessionCookie {
     use_context::<SessionCookie>().unwrap_or_else(|| SessionCookie::new(false))
 }
+
+/// The account of this request's session. A page asks several times (the header, then each
+/// piece of the page's data); the session and account are read from the database once.
+pub async fn request_account() -> Result<Option<Account>, AppError> {
+    let identity = identity()?;
+    let token = session_token();
+    match use_context::<AccountOfRequest>() {
+        Some(cached) => cached.0.get_or_try_init(|| identity.current_account(token.as_deref())).await.cloned(),
+        None => identity.current_account(token.as_deref()).await,
+    }
+}
+
+/// Where `request_account` keeps its answer; the router provides a new one to every request.
+#[derive(Clone, Default)]
+pub struct AccountOfRequest(std::sync::Arc<tokio::sync::OnceCell<Option<Account>>>);
 
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {

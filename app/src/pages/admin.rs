@@ -85,7 +85,7 @@ pub fn AdminPage() -> impl IntoView {
                                         {listing.agencies.iter().map(|a| view! { <option value=a.slug.clone()>{a.name.get(locale)}</option> }).collect_view()}
                                     </select>
                                 </div>
-                                <SubmitButton label=t_string!(i18n, admin.create).to_string() pending=create.pending().into() />
+                                <SubmitButton label=t_string!(i18n, admin.create).to_string() />
                             </ActionForm>
                         </div>
                     }.into_any()

@@ -146,7 +146,7 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
                 <ActionForm action=withdraw>
                     <input type="hidden" name="reference" value=app.reference.clone() />
                     <input type="hidden" name="version" value=app.version.to_string() />
-                    <SubmitButton label=t_string!(i18n, applications.withdraw).to_string() pending=withdraw.pending().into() />
+                    <SubmitButton label=t_string!(i18n, applications.withdraw).to_string() />
                 </ActionForm>
             </details>
         })}

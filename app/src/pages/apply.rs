@@ -170,7 +170,7 @@ fn StepPage(state: FormState, index: usize) -> impl IntoView {
                 let value = state.answers.get(&field.name).cloned().unwrap_or_default();
                 view! { <AnswerField problems field value centres=state.centres.clone() fees=state.service.fees.clone() /> }
             }).collect_view()}
-            <SubmitButton label=t_string!(i18n, apply.continue_button).to_string() pending=action.pending().into() />
+            <SubmitButton label=t_string!(i18n, apply.continue_button).to_string() />
         </ActionForm>
         {previous.map(|href| view! { <p><a href=href>{t!(i18n, apply.back)}</a></p> })}
         <p class="hint">{t!(i18n, apply.saved_as_draft)}</p>
@@ -196,7 +196,7 @@ fn DeclarationPage(state: FormState) -> impl IntoView {
                     <label for="declaration">{t!(i18n, apply.i_declare)}</label>
                 </div>
             </div>
-            <SubmitButton label=t_string!(i18n, apply.continue_button).to_string() pending=action.pending().into() />
+            <SubmitButton label=t_string!(i18n, apply.continue_button).to_string() />
         </ActionForm>
     }
 }
@@ -249,7 +249,7 @@ fn CheckPage(state: FormState) -> impl IntoView {
         </div>
         <ActionForm action>
             <FormKey state=state.clone() />
-            <SubmitButton label=submit_label.to_string() pending=action.pending().into() />
+            <SubmitButton label=submit_label.to_string() />
         </ActionForm>
         <p><a href=format!("{base}?step=declaration")>{t!(i18n, apply.back)}</a></p>
     }

@@ -23,7 +23,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <ActionForm action>
                 <Field problems name="identifier" label=t_string!(i18n, login.identifier).to_string()
                     hint=Some(t_string!(i18n, login.identifier_hint).to_string()) autocomplete="username" spellcheck_off=true />
-                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=action.pending().into() />
+                <SubmitButton label=t_string!(i18n, login.next_step).to_string() />
             </ActionForm>
         </div>
     }
@@ -70,7 +70,7 @@ pub fn NewPasswordPage() -> impl IntoView {
                                 <PasswordField problems name="password" label=t_string!(i18n, register.password).to_string()
                                     hint=Some(t_string!(i18n, register.password_hint).to_string()) autocomplete="new-password" />
                                 <PasswordField problems name="password_confirm" label=t_string!(i18n, register.password_confirm).to_string() autocomplete="new-password" />
-                                <SubmitButton label=t_string!(i18n, reset.save).to_string() pending=action.pending().into() />
+                                <SubmitButton label=t_string!(i18n, reset.save).to_string() />
                             </ActionForm>
                         }.into_any()
                     } else {

@@ -30,7 +30,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Field problems name="identifier" label=t_string!(i18n, login.identifier).to_string()
                     hint=Some(t_string!(i18n, login.identifier_hint).to_string()) autocomplete="username" spellcheck_off=true />
                 <PasswordField problems name="password" label=t_string!(i18n, login.password).to_string() autocomplete="current-password" />
-                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=action.pending().into() />
+                <SubmitButton label=t_string!(i18n, login.next_step).to_string() />
             </ActionForm>
             <p><a href="/forgot-password">{t!(i18n, login.forgot)}</a></p>
             <p>{t!(i18n, login.no_account)} " " <a href="/register">{t!(i18n, nav.register)}</a></p>

@@ -23,7 +23,7 @@ pub fn SendCodeForm(purpose: &'static str, sms_label: String, email_label: Strin
                 legend=t_string!(i18n, login.method_legend).to_string()
                 options=vec![("sms", sms_label), ("email", email_label)]
             />
-            <SubmitButton label=t_string!(i18n, login.send_code).to_string() pending=action.pending().into() />
+            <SubmitButton label=t_string!(i18n, login.send_code).to_string() />
         </ActionForm>
     }
 }
@@ -55,7 +55,7 @@ pub fn CodeEntryPage(purpose: &'static str) -> impl IntoView {
                 <input type="hidden" name="purpose" value=purpose />
                 <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
                     inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
-                <SubmitButton label=t_string!(i18n, login.next_step).to_string() pending=verify.pending().into() />
+                <SubmitButton label=t_string!(i18n, login.next_step).to_string() />
             </ActionForm>
             <ActionForm action=resend>
                 <input type="hidden" name="purpose" value=purpose />

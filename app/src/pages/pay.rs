@@ -7,6 +7,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::islands::PaymentWatch;
 use crate::pages::not_found::NotFoundPage;
 use crate::payments::api::{payment_overview, CheckPayment, PayWithCard, PayWithMpesa};
 use crate::payments::views::{InvoiceView, MoneyTaken, PayPage, PaymentView};
@@ -35,19 +36,9 @@ pub fn PayPageView() -> impl IntoView {
     let query = use_query_map();
     let reference = move || params.read().get("reference").unwrap_or_default();
     let followed = move || query.read().get("payment").and_then(|p| p.parse::<i64>().ok());
-    // Bumped every few seconds while an M-Pesa attempt waits for the phone.
-    let (tick, set_tick) = signal(0u32);
-    let page = Resource::new_blocking(move || (reference(), followed(), tick.get()), |(reference, payment, _)| payment_overview(reference, payment));
-    let waiting = Memo::new(move |_| page.get().and_then(|p| p.ok()).and_then(|p| p.payment).is_some_and(|p| p.status == "pending"));
-    Effect::new(move |_| {
-        if waiting.get() {
-            if let Ok(handle) = set_interval_with_handle(move || set_tick.update(|t| *t += 1), std::time::Duration::from_secs(2)) {
-                on_cleanup(move || handle.clear());
-            }
-        }
-    });
+    let page = Resource::new_blocking(move || (reference(), followed()), |(reference, payment)| payment_overview(reference, payment));
     view! {
-        <Transition fallback=|| ()>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => view! { <PayContent page /> }.into_any(),
@@ -55,7 +46,7 @@ pub fn PayPageView() -> impl IntoView {
                     Err(_) => view! { <NotFoundPage /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -108,12 +99,12 @@ fn AttemptStatus(reference: String, payment: PaymentView) -> impl IntoView {
             <div class="banner banner--pending" role="status">
                 <h2 class="banner__title">{t!(i18n, pay.check_phone)}</h2>
                 <p>{t!(i18n, pay.check_phone_body)}</p>
-                <p class="hint">{t!(i18n, pay.updates_itself)}</p>
+                <PaymentWatch reference=reference.clone() payment=payment.id label=t_string!(i18n, pay.updates_itself).to_string() />
             </div>
             <ActionForm action=check>
                 <input type="hidden" name="reference" value=reference />
                 <input type="hidden" name="payment" value=payment.id.to_string() />
-                <SubmitButton label=t_string!(i18n, pay.check_again).to_string() pending=check.pending().into() />
+                <SubmitButton label=t_string!(i18n, pay.check_again).to_string() />
             </ActionForm>
         }
         .into_any(),
@@ -169,7 +160,7 @@ fn WaysToPay(page: PayPage) -> impl IntoView {
                 <input type="hidden" name="attempt_key" value=mpesa_key />
                 <Field problems=mpesa_problems name="phone" label=t_string!(i18n, pay.phone).to_string()
                     hint=Some(t_string!(i18n, pay.phone_hint).to_string()) input_type="tel" inputmode="tel" autocomplete="tel" value=phone class="input--medium" />
-                <SubmitButton label=pay_label pending=mpesa.pending().into() />
+                <SubmitButton label=pay_label />
             </ActionForm>
         </section>
         <details class="details pay-method">
@@ -182,7 +173,7 @@ fn WaysToPay(page: PayPage) -> impl IntoView {
                 <Field problems=card_problems name="expiry" label=t_string!(i18n, pay.expiry).to_string() hint=Some(t_string!(i18n, pay.expiry_hint).to_string())
                     inputmode="numeric" autocomplete="cc-exp" class="input--short" />
                 <Field problems=card_problems name="cvc" label=t_string!(i18n, pay.cvc).to_string() inputmode="numeric" autocomplete="cc-csc" maxlength="4" class="input--short" />
-                <SubmitButton label=card_label pending=card.pending().into() />
+                <SubmitButton label=card_label />
             </ActionForm>
         </details>
         <details class="details pay-method">

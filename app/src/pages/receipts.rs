@@ -5,6 +5,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::islands::PrintButton;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::pay::failure_text;
 use crate::payments::api::{my_payments, receipt, verify_receipt};
@@ -99,7 +100,7 @@ pub fn ReceiptPage() -> impl IntoView {
                             </table>
                         </article>
                         <p class="no-print">
-                            <button type="button" class="button button--secondary js-only" on:click=move |_| { let _ = window().print(); }>{t!(i18n, receipt.print)}</button>
+                            <PrintButton label=t_string!(i18n, receipt.print).to_string() />
                             " " <a href="/payments">{t!(i18n, pay.history)}</a>
                         </p>
                     }.into_any(),

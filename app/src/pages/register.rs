@@ -34,7 +34,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint=Some(t_string!(i18n, register.first_name_hint).to_string()) autocomplete="given-name" spellcheck_off=true />
                 <Field problems name="year_of_birth" label=t_string!(i18n, register.year_of_birth).to_string()
                     hint=Some(t_string!(i18n, register.year_of_birth_hint).to_string()) inputmode="numeric" maxlength="4" autocomplete="bday-year" class="input--short" />
-                <SubmitButton label=t_string!(i18n, register.validate).to_string() pending=action.pending().into() />
+                <SubmitButton label=t_string!(i18n, register.validate).to_string() />
             </ActionForm>
             <p>{t!(i18n, register.have_account)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
             <p class="hint">{t!(i18n, register.already_registered_help)} " " <a href="/forgot-password">{t!(i18n, reset.title)}</a></p>
@@ -69,7 +69,7 @@ pub fn RegisterDetailsPage() -> impl IntoView {
                                 <PasswordField problems name="password" label=t_string!(i18n, register.password).to_string()
                                     hint=Some(t_string!(i18n, register.password_hint).to_string()) autocomplete="new-password" />
                                 <PasswordField problems name="password_confirm" label=t_string!(i18n, register.password_confirm).to_string() autocomplete="new-password" />
-                                <SubmitButton label=t_string!(i18n, register.create).to_string() pending=action.pending().into() />
+                                <SubmitButton label=t_string!(i18n, register.create).to_string() />
                             </ActionForm>
                         }.into_any(),
                         _ => view! {

@@ -43,6 +43,14 @@ pub async fn pay_with_card(reference: String, card_number: String, expiry: Strin
     Ok(())
 }
 
+/// The state of one attempt ("pending", "succeeded", "failed", ...): what the pay page's
+/// live status asks every few seconds, kept this small because a phone pays for each answer.
+#[server(endpoint = "pay/status")]
+pub async fn payment_status(reference: String, payment: i64) -> Result<String, AppError> {
+    let citizen = logged_in(&format!("/applications/{reference}/pay")).await?;
+    payments()?.attempt_status(&citizen, &reference, payment).await.map_err(with_status)
+}
+
 /// "I have paid: check again".
 #[server(endpoint = "pay/check")]
 pub async fn check_payment(reference: String, payment: i64) -> Result<(), AppError> {

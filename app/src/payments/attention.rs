@@ -89,8 +89,27 @@ pub struct Received<'a> {
     pub account_id: Option<i64>,
 }
 
-/// Keeps it; false when this M-Pesa receipt is kept already (the same confirmation twice).
+/// Keeps it; false when this M-Pesa receipt is kept already or has paid an invoice (the
+/// same confirmation twice, perhaps at the same moment).
 pub async fn keep(tx: &mut Transaction<'static, Any>, money: &Received<'_>, now: i64) -> Result<bool, sqlx::Error> {
+    if let Some(invoice_id) = money.invoice_id {
+        // Another copy of this confirmation may be settling this invoice right now, in a
+        // transaction not yet committed. Writing the invoice's row waits for it to finish
+        // (a row lock on PostgreSQL; SQLite runs one write transaction at a time anyway),
+        // so the check below sees the receipt it issued.
+        sqlx::query("UPDATE invoices SET id = id WHERE id = $1").bind(invoice_id).execute(&mut **tx).await?;
+    }
+    if let Some(receipt) = money.mpesa_receipt {
+        // Money that paid an invoice has a Raia receipt. (An attempt that succeeded too late
+        // carries the M-Pesa receipt as well, with no Raia receipt: that money is kept.)
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM receipts JOIN payments ON payments.id = receipts.payment_id WHERE payments.mpesa_receipt = $1")
+            .bind(receipt)
+            .fetch_one(&mut **tx)
+            .await?;
+        if applied > 0 {
+            return Ok(false);
+        }
+    }
     let inserted = sqlx::query(
         "INSERT INTO payments_needing_attention (kind, method, mpesa_receipt, amount_cents, phone, payer_name, account_number, invoice_id, payment_id, account_id, reason, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (mpesa_receipt) DO NOTHING",

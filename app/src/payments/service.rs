@@ -143,7 +143,7 @@ impl Payments {
     pub async fn pay_page(&self, citizen: &Account, reference: &str, payment_id: Option<i64>) -> Result<PayPage, AppError> {
         let (row, invoice) = self.citizens_invoice(citizen, reference).await?;
         let followed = match payment_id {
-            Some(id) => store::find(self.db.pool(), id).await?.filter(|p| p.invoice_id == invoice.id),
+            Some(id) => self.attempt_on(&invoice, id).await?,
             None => store::pending_for_invoice(self.db.pool(), invoice.id).await?,
         };
         let payment = match followed {
@@ -159,6 +159,17 @@ impl Payments {
             paybill_number: self.paybill_number.clone(),
             attempt_key: random_code(20),
         })
+    }
+
+    /// The state of one of the citizen's attempts on this application's invoice.
+    pub async fn attempt_status(&self, citizen: &Account, reference: &str, payment_id: i64) -> Result<String, AppError> {
+        let (_, invoice) = self.citizens_invoice(citizen, reference).await?;
+        self.attempt_on(&invoice, payment_id).await?.map(|payment| payment.status).ok_or(AppError::NotFound)
+    }
+
+    /// Attempt `payment_id`, if it is one made on `invoice` (an id from a URL proves nothing).
+    async fn attempt_on(&self, invoice: &Invoice, payment_id: i64) -> Result<Option<Payment>, AppError> {
+        Ok(store::find(self.db.pool(), payment_id).await?.filter(|payment| payment.invoice_id == invoice.id))
     }
 
     /// Starts an attempt; the same key (a double tap, a retry) or a second tab gives back the
@@ -684,7 +695,7 @@ impl Payments {
     /// "I have paid: check again": asks Daraja at once.
     pub async fn check_now(&self, citizen: &Account, reference: &str, payment_id: i64) -> Result<(), AppError> {
         let (_, invoice) = self.citizens_invoice(citizen, reference).await?;
-        let payment = store::find(self.db.pool(), payment_id).await?.filter(|p| p.invoice_id == invoice.id).ok_or(AppError::NotFound)?;
+        let payment = self.attempt_on(&invoice, payment_id).await?.ok_or(AppError::NotFound)?;
         if payment.status == "pending" && payment.method == "mpesa" {
             self.check(&payment).await?;
         }

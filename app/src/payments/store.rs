@@ -128,7 +128,12 @@ fn attempt_move(event: AttemptEvent) -> (&'static str, String) {
 /// failed or expired → succeeded: the money came after we had given up. False when it was
 /// not failed or expired any more (a duplicate callback).
 pub async fn mark_paid_late(tx: &mut Transaction<'static, Any>, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
-    let (to, from) = attempt_move(AttemptEvent::PaidLate);
+    move_to_succeeded(tx, AttemptEvent::PaidLate, id, receipt, now).await
+}
+
+/// Applies `event` (one that ends in succeeded) to attempt `id`, if its status allows.
+async fn move_to_succeeded(tx: &mut Transaction<'static, Any>, event: AttemptEvent, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
+    let (to, from) = attempt_move(event);
     let sql = format!("UPDATE payments SET status = '{to}', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status IN ({from})");
     Ok(sqlx::query(&sql).bind(receipt).bind(now).bind(id).execute(&mut **tx).await?.rows_affected() == 1)
 }
@@ -189,16 +194,7 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// pending → succeeded. False when the payment was no longer pending (a duplicate answer).
 /// `receipt` is the provider's receipt, when known (an STK query does not say it).
 pub async fn mark_succeeded(tx: &mut Transaction<'static, Any>, id: i64, receipt: Option<&str>, now: i64) -> Result<bool, sqlx::Error> {
-    let (to, from) = attempt_move(AttemptEvent::Paid);
-    let sql = format!("UPDATE payments SET status = '{to}', mpesa_receipt = COALESCE($1, mpesa_receipt), result_code = 0, updated_at = $2 WHERE id = $3 AND status IN ({from})");
-    let changed = sqlx::query(&sql)
-        .bind(receipt)
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok(changed == 1)
+    move_to_succeeded(tx, AttemptEvent::Paid, id, receipt, now).await
 }
 
 /// A late callback may bring the M-Pesa receipt number a query-settled payment lacks; that is all it may change.

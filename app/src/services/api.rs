@@ -11,7 +11,7 @@ use std::collections::HashMap;
 #[cfg(feature = "ssr")]
 use crate::identity::accounts::Account;
 #[cfg(feature = "ssr")]
-use crate::identity::web::{identity, session_token, with_status};
+use crate::identity::web::{identity, request_account, with_status};
 #[cfg(feature = "ssr")]
 use crate::services::service::{Applications, FormTarget};
 
@@ -23,7 +23,7 @@ fn applications() -> Result<Applications, AppError> {
 /// The logged-in account; otherwise a redirect to the login page that comes back to `return_to`.
 #[cfg(feature = "ssr")]
 pub(crate) async fn logged_in(return_to: &str) -> Result<Account, AppError> {
-    match identity()?.current_account(session_token().as_deref()).await? {
+    match request_account().await? {
         Some(account) => Ok(account),
         None => {
             let back = crate::language::safe_return_path(Some(return_to));
