@@ -32,6 +32,26 @@ pub fn safe_return_path(next: Option<&str>) -> &str {
     }
 }
 
+/// The language a request asks for, as the pages choose it: the cookie first, then the
+/// first of `Accept-Language`'s languages that Raia speaks, then English. Saved as a new
+/// account's language, so its messages come in the language it registered in.
+pub fn locale_of_request(cookie_header: Option<&str>, accept_language: Option<&str>) -> crate::i18n::Locale {
+    use crate::i18n::Locale;
+    let chosen = |code: &str| match code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str() {
+        "sw" => Some(Locale::sw),
+        "en" => Some(Locale::en),
+        _ => None,
+    };
+    let from_cookie = cookie_header
+        .into_iter()
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| chosen(value));
+    let from_header = || accept_language.into_iter().flat_map(|header| header.split(',')).find_map(|item| chosen(item.split(';').next().unwrap_or("")));
+    from_cookie.or_else(from_header).unwrap_or(Locale::en)
+}
+
 /// Percent-encodes the characters that would end or confuse a query value.
 pub fn encode_query_value(value: &str) -> String {
     let mut encoded = String::with_capacity(value.len());
@@ -54,6 +74,14 @@ mod tests {
     fn switch_link_keeps_the_page_and_its_query() {
         assert_eq!(switch_href("sw", "/services?q=passport&x=1"), "/lang/sw?next=/services%3Fq%3Dpassport%26x%3D1");
         assert_eq!(switch_href("en", "/"), "/lang/en?next=/");
+    }
+
+    #[test]
+    fn the_cookie_then_accept_language_choose_the_language() {
+        use crate::i18n::Locale;
+        assert_eq!(locale_of_request(Some("a=1; i18n_pref_locale=sw"), Some("en-GB,en")), Locale::sw);
+        assert_eq!(locale_of_request(None, Some("fr-FR, sw-KE;q=0.8, en;q=0.5")), Locale::sw);
+        assert_eq!(locale_of_request(Some("i18n_pref_locale=xx"), Some("de")), Locale::en);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod identity;
 pub mod islands;
 pub mod language;
+pub mod messages;
 pub mod pages;
 pub mod payments;
 pub mod services;

@@ -3,8 +3,9 @@
 #![cfg(feature = "ssr")]
 
 use raia_app::clock::ManualClock;
+use raia_app::i18n::Locale;
 use raia_app::errors::{AppError, Problem};
-use raia_app::identity::notifier::{Message, Outbox};
+use raia_app::messages::outbox::{self, Stored as Message};
 use raia_app::identity::password::PasswordHasher;
 use raia_app::identity::registry::{self, TableRegistry};
 use raia_app::identity::service::Identity;
@@ -16,7 +17,7 @@ const PASSWORD: &str = "sunrise over the rift valley";
 
 struct World {
     identity: Identity,
-    outbox: Outbox,
+    outbox: raia_app::db::Db,
     clock: ManualClock,
     test_db: TestDb,
 }
@@ -28,11 +29,10 @@ async fn world(test_db: TestDb) -> World {
     let identity = Identity {
         db: db.clone(),
         clock: Arc::new(clock.clone()),
-        notifier: Arc::new(Outbox::new(db.clone())),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(2),
     };
-    World { identity, outbox: Outbox::new(db), clock, test_db }
+    World { identity, outbox: db, clock, test_db }
 }
 
 fn problem(result: Result<impl std::fmt::Debug, AppError>) -> Problem {
@@ -45,11 +45,11 @@ fn problem(result: Result<impl std::fmt::Debug, AppError>) -> Problem {
 impl World {
     async fn register_baraka(&self) {
         let token = self.identity.start_registration(None, "citizen", "67890123", "baraka", "1995").await.unwrap();
-        self.identity.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await.unwrap();
+        self.identity.complete_registration(Some(&token), IP, Locale::en, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await.unwrap();
     }
 
     async fn last_message_to(&self, to: &str) -> Message {
-        self.outbox.list(Some(to), 1).await.unwrap().into_iter().next().expect("a message was sent")
+        outbox::list(&self.outbox, Some(to), None, 1).await.unwrap().into_iter().next().expect("a message was sent")
     }
 
     async fn last_code_to(&self, to: &str) -> String {
@@ -103,7 +103,7 @@ async fn registration_details_are_validated_and_an_id_registers_once() {
         let id = &w.identity;
         let token = id.start_registration(None, "citizen", "67890123", "Baraka", "1995").await.unwrap();
         let token = Some(token.as_str());
-        match id.complete_registration(token, IP, "not-an-email", "12345", "short", "short").await {
+        match id.complete_registration(token, IP, Locale::en, "not-an-email", "12345", "short", "short").await {
             Err(AppError::Invalid(problems)) => {
                 let fields: Vec<_> = problems.iter().map(|p| (p.field.as_str(), p.problem.clone())).collect();
                 assert!(fields.contains(&("email", Problem::InvalidEmail)), "{fields:?}");
@@ -111,16 +111,16 @@ async fn registration_details_are_validated_and_an_id_registers_once() {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", "baraka mutua rocks", "baraka mutua rocks").await), Problem::PasswordContainsName);
-        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", "leavemealone", "leavemealone").await), Problem::PasswordCommon);
-        assert_eq!(problem(id.complete_registration(token, IP, "b@example.com", "0722000333", PASSWORD, "something else entirely").await), Problem::PasswordsDiffer);
-        id.complete_registration(token, IP, "Baraka@Example.com", "+254 722 000 333", PASSWORD, PASSWORD).await.unwrap();
+        assert_eq!(problem(id.complete_registration(token, IP, Locale::en, "b@example.com", "0722000333", "baraka mutua rocks", "baraka mutua rocks").await), Problem::PasswordContainsName);
+        assert_eq!(problem(id.complete_registration(token, IP, Locale::en, "b@example.com", "0722000333", "leavemealone", "leavemealone").await), Problem::PasswordCommon);
+        assert_eq!(problem(id.complete_registration(token, IP, Locale::en, "b@example.com", "0722000333", PASSWORD, "something else entirely").await), Problem::PasswordsDiffer);
+        id.complete_registration(token, IP, Locale::en, "Baraka@Example.com", "+254 722 000 333", PASSWORD, PASSWORD).await.unwrap();
 
         // Registering the same ID again is refused, with the way to log in.
         assert_eq!(problem(id.start_registration(None, "citizen", "67890123", "Baraka", "1995").await), Problem::AlreadyRegistered);
         // Someone else cannot reuse the email or phone.
         let other = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
-        match id.complete_registration(Some(&other), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await {
+        match id.complete_registration(Some(&other), IP, Locale::en, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await {
             Err(AppError::Invalid(problems)) => {
                 assert!(problems.iter().any(|p| p.problem == Problem::EmailTaken));
                 assert!(problems.iter().any(|p| p.problem == Problem::PhoneTaken));
@@ -343,7 +343,7 @@ async fn a_reset_code_works_only_for_the_account_and_flow_it_was_sent_for() {
         let id = &w.identity;
         // The victim: Amina.
         let token = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
-        id.complete_registration(Some(&token), IP, "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.unwrap();
+        id.complete_registration(Some(&token), IP, Locale::en, "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.unwrap();
 
         // The attacker (Baraka) starts a reset for himself and gets his own code ...
         let mine = id.start_reset(None, "67890123").await.unwrap();
@@ -414,14 +414,14 @@ async fn registration_contact_checks_are_limited_per_address() {
         let token = id.start_registration(None, "citizen", "34567890", "Amina", "2001").await.unwrap();
         // Each try could learn whether an email or phone has an account.
         for _ in 0..20 {
-            assert!(matches!(id.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await, Err(AppError::Invalid(_))));
+            assert!(matches!(id.complete_registration(Some(&token), IP, Locale::en, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await, Err(AppError::Invalid(_))));
         }
         assert!(matches!(
-            id.complete_registration(Some(&token), IP, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await,
+            id.complete_registration(Some(&token), IP, Locale::en, "baraka@example.com", "0722000333", PASSWORD, PASSWORD).await,
             Err(AppError::TooManyRequests { .. })
         ));
         // Someone else is not held up.
-        id.complete_registration(Some(&token), "203.0.113.5", "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.expect("another address registers");
+        id.complete_registration(Some(&token), "203.0.113.5", Locale::en, "amina@example.com", "0733000444", PASSWORD, PASSWORD).await.expect("another address registers");
         w.test_db.drop_database().await;
     }
 }
@@ -466,12 +466,12 @@ async fn password_reset_looks_the_same_for_unknown_accounts_and_ends_every_sessi
         let logged_in = w.log_in("67890123").await;
 
         // Unknown identifier: every step answers as for a real one, and nothing is sent.
-        let before = w.outbox.list(None, 1000).await.unwrap().len();
+        let before = outbox::list(&w.outbox, None, None, 1000).await.unwrap().len();
         let ghost = id.start_reset(None, "ghost@example.com").await.unwrap();
         id.send_reset_code(Some(&ghost), "sms").await.unwrap();
         assert_eq!(problem(id.send_reset_code(Some(&ghost), "sms").await), Problem::ResendTooSoon { seconds: 30 });
         assert_eq!(problem(id.verify_reset_code(Some(&ghost), "123456").await), Problem::CodeWrong { attempts_left: 4 });
-        assert_eq!(w.outbox.list(None, 1000).await.unwrap().len(), before);
+        assert_eq!(outbox::list(&w.outbox, None, None, 1000).await.unwrap().len(), before);
         assert!(!id.reset_code_verified(Some(&ghost)).await.unwrap());
 
         // Real account.

@@ -5,7 +5,7 @@
 use raia_app::clock::ManualClock;
 use raia_app::errors::{AppError, Problem};
 use raia_app::identity::accounts::{self, Account, NewAccount};
-use raia_app::identity::notifier::Outbox;
+use raia_app::messages::outbox;
 use raia_app::identity::password::PasswordHasher;
 use raia_app::identity::registry::TableRegistry;
 use raia_app::identity::service::Identity;
@@ -24,7 +24,7 @@ const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF";
 struct World {
     apps: Applications,
     identity: Identity,
-    outbox: Outbox,
+    outbox: raia_app::db::Db,
     _test_db: TestDb,
     upload_dir: std::path::PathBuf,
 }
@@ -38,11 +38,9 @@ impl Drop for World {
 async fn world(test_db: TestDb) -> World {
     let db = test_db.db.clone();
     let clock = ManualClock::starting_now();
-    let outbox = Arc::new(Outbox::new(db.clone()));
     let identity = Identity {
         db: db.clone(),
         clock: Arc::new(clock.clone()),
-        notifier: outbox.clone(),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(2),
     };
@@ -50,12 +48,11 @@ async fn world(test_db: TestDb) -> World {
     let apps = Applications {
         db: db.clone(),
         clock: Arc::new(clock),
-        notifier: outbox,
         catalogue: Arc::new(catalogue_file::parse(catalogue_file::BUILT_IN).unwrap()),
         documents: DocumentStore::new(&upload_dir),
         public_base_url: "https://raia.example".into(),
     };
-    World { apps, identity, outbox: Outbox::new(db), _test_db: test_db, upload_dir }
+    World { apps, identity, outbox: db, _test_db: test_db, upload_dir }
 }
 
 fn rand_suffix() -> usize {
@@ -87,6 +84,7 @@ impl World {
                 phone,
                 password_hash: "!",
                 role: "citizen",
+                language: raia_app::i18n::Locale::en,
             },
             0,
         )
@@ -145,7 +143,7 @@ impl World {
     }
 
     async fn last_sms_to(&self, phone: &str) -> String {
-        self.outbox.list(Some(phone), 1).await.unwrap().into_iter().next().expect("an SMS was sent").body
+        outbox::list(&self.outbox, Some(phone), None, 1).await.unwrap().into_iter().next().expect("an SMS was sent").body
     }
 }
 

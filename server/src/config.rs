@@ -29,6 +29,32 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
     pub trusted_proxies: crate::client_address::TrustedProxies,
     pub payments: PaymentsConfig,
+    pub messaging: MessagingConfig,
+}
+
+/// Where SMS and email go (`SMS_PROVIDER`, `EMAIL_PROVIDER`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmsProvider {
+    /// Stored in the outbox only (`/dev/outbox`): development.
+    Outbox,
+    /// Africa's Talking (`AFRICASTALKING_BASE_URL`, `_USERNAME`, `_API_KEY`, `_SENDER_ID`).
+    AfricasTalking { base_url: String, username: String, api_key: String, sender_id: Option<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmailProvider {
+    Outbox,
+    /// An SMTP server (`SMTP_URL`, e.g. `smtps://user:password@smtp.example:465`), sending
+    /// from `EMAIL_FROM`.
+    Smtp { url: String, from: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct MessagingConfig {
+    pub sms: SmsProvider,
+    pub email: EmailProvider,
+    /// How often the delivery worker looks for messages to send (`DELIVER_EVERY_SECONDS`).
+    pub deliver_every_seconds: u64,
 }
 
 /// Daraja, the card gateway and the reconciliation worker.
@@ -168,7 +194,44 @@ impl Config {
             reconcile_every_seconds: number("RECONCILE_EVERY_SECONDS", 15, &mut problems).max(1) as u64,
         };
 
+        let messaging = MessagingConfig {
+            sms: match get("SMS_PROVIDER").as_deref() {
+                None | Some("outbox") => SmsProvider::Outbox,
+                Some("africastalking") => {
+                    let (username, api_key) = (get("AFRICASTALKING_USERNAME").unwrap_or_default(), get("AFRICASTALKING_API_KEY").unwrap_or_default());
+                    if username.is_empty() || api_key.is_empty() {
+                        problems.push("SMS_PROVIDER=africastalking needs AFRICASTALKING_USERNAME and AFRICASTALKING_API_KEY".into());
+                    }
+                    let base_url = get("AFRICASTALKING_BASE_URL").unwrap_or_else(|| "https://api.africastalking.com".into());
+                    SmsProvider::AfricasTalking { base_url, username, api_key, sender_id: get("AFRICASTALKING_SENDER_ID") }
+                }
+                Some(other) => {
+                    problems.push(format!("SMS_PROVIDER must be `outbox` or `africastalking`, not `{other}`"));
+                    SmsProvider::Outbox
+                }
+            },
+            email: match get("EMAIL_PROVIDER").as_deref() {
+                None | Some("outbox") => EmailProvider::Outbox,
+                Some("smtp") => {
+                    let (url, from) = (get("SMTP_URL").unwrap_or_default(), get("EMAIL_FROM").unwrap_or_default());
+                    if url.is_empty() || from.is_empty() {
+                        problems.push("EMAIL_PROVIDER=smtp needs SMTP_URL and EMAIL_FROM".into());
+                    }
+                    EmailProvider::Smtp { url, from }
+                }
+                Some(other) => {
+                    problems.push(format!("EMAIL_PROVIDER must be `outbox` or `smtp`, not `{other}`"));
+                    EmailProvider::Outbox
+                }
+            },
+            deliver_every_seconds: number("DELIVER_EVERY_SECONDS", 1, &mut problems).max(1) as u64,
+        };
+
         if env == AppEnv::Prod {
+            // A production server whose codes never leave the database locks every citizen out.
+            if messaging.sms == SmsProvider::Outbox || messaging.email == EmailProvider::Outbox {
+                problems.push("SMS_PROVIDER=africastalking and EMAIL_PROVIDER=smtp must be set in prod: the outbox alone delivers nothing".into());
+            }
             if payments.callback_secret == DEV_CALLBACK_SECRET || payments.callback_secret.len() < 32 {
                 problems.push("MPESA_CALLBACK_SECRET must be set in prod: 32 or more random characters".into());
             }
@@ -197,7 +260,7 @@ impl Config {
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging })
         } else {
             Err(ConfigError(problems))
         }
@@ -253,7 +316,25 @@ mod tests {
         ("MPESA_PASSKEY", "a-real-passkey"),
         ("MPESA_CALLBACK_SECRET", "0123456789abcdef0123456789abcdef"),
         ("CARD_GATEWAY_URL", "https://cards.example"),
+        ("SMS_PROVIDER", "africastalking"),
+        ("AFRICASTALKING_USERNAME", "raia"),
+        ("AFRICASTALKING_API_KEY", "atsk_key"),
+        ("EMAIL_PROVIDER", "smtp"),
+        ("SMTP_URL", "smtps://raia:secret@smtp.example:465"),
+        ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
     ];
+
+    #[test]
+    fn prod_refuses_messages_that_never_leave_the_outbox() {
+        let mut vars = vec![("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example/")];
+        vars.extend(PROD_PAYMENTS.iter().filter(|(name, _)| *name != "EMAIL_PROVIDER"));
+        let error = config(&vars).unwrap_err().to_string();
+        assert!(error.contains("EMAIL_PROVIDER=smtp must be set in prod"), "{error}");
+        let dev = config(&[]).unwrap();
+        assert_eq!((dev.messaging.sms, dev.messaging.email), (SmsProvider::Outbox, EmailProvider::Outbox));
+        let error = config(&[("SMS_PROVIDER", "africastalking")]).unwrap_err().to_string();
+        assert!(error.contains("AFRICASTALKING_API_KEY"), "{error}");
+    }
 
     #[test]
     fn prod_refuses_sandbox_payment_settings() {

@@ -1,6 +1,7 @@
 //! Raia's web server: configuration, the axum router around the Leptos app, and the
 //! small HTTP endpoints that are not pages (health, language switch, service worker).
 
+pub mod africas_talking_simulator;
 pub mod assets;
 pub mod callbacks;
 pub mod card_simulator;
@@ -8,6 +9,7 @@ pub mod client_address;
 pub mod config;
 pub mod csrf;
 pub mod daraja_simulator;
+pub mod delivery_worker;
 pub mod dev_outbox;
 pub mod documents;
 pub mod health;

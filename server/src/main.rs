@@ -7,7 +7,7 @@ use raia_app::db::Db;
 use raia_app::identity::registry;
 use raia_app::identity::web::SessionCookie;
 use raia_server::assets::BuildAssets;
-use raia_server::{housekeeping, reconciler, router, staff_command, startup, AppEnv, AppState, Config};
+use raia_server::{delivery_worker, housekeeping, reconciler, router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -59,6 +59,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let payments = startup::payments(&config, &db, &identity, &applications);
     reconciler::spawn(payments.clone(), std::time::Duration::from_secs(config.payments.reconcile_every_seconds));
     housekeeping::spawn(db.clone(), identity.clock.clone(), config.env);
+    delivery_worker::spawn(startup::delivery(&config, &db, &identity)?, std::time::Duration::from_secs(config.messaging.deliver_every_seconds));
     let session_cookie = SessionCookie::new(config.cookie_secure);
     let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie };
     let app = router(state);

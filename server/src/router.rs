@@ -2,21 +2,21 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
+use crate::{africas_talking_simulator, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
 use raia_app::identity::web::AccountOfRequest;
 use raia_app::{shell, App};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
 
     let mut router = Router::new();
@@ -25,7 +25,8 @@ pub fn router(state: AppState) -> Router {
             .route("/dev/outbox", get(dev_outbox::page))
             .route("/dev/outbox.json", get(dev_outbox::json))
             .nest_service("/sim/mpesa", daraja_simulator::routes(daraja_simulator::DarajaSimulator::new(state.config.payments.simulator_delay_seconds)))
-            .nest_service("/sim/card", card_simulator::routes());
+            .nest_service("/sim/card", card_simulator::routes())
+            .nest_service("/sim/africastalking", africas_talking_simulator::AfricasTalkingSimulator::default().routes());
     }
     router
         .route("/healthz", get(health::alive))
@@ -45,6 +46,16 @@ pub fn router(state: AppState) -> Router {
         .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's routes, listed once per process. Listing them renders the app with every
+/// resource suppressed through a flag that is global to the process (leptos_server's
+/// `SuppressResourceLoad`): a resource first polled while another router is being built
+/// would wait forever (leptos issue #4773). Building a router twice, as tests do with one
+/// server each, must never stall a page another server is rendering.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Pages and server functions' answers compressed on the fly (a page's HTML shrinks about

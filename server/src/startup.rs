@@ -3,7 +3,6 @@
 use crate::config::{AppEnv, Config};
 use raia_app::clock::SystemClock;
 use raia_app::db::Db;
-use raia_app::identity::notifier::Outbox;
 use raia_app::identity::password::PasswordHasher;
 use raia_app::identity::registry::TableRegistry;
 use raia_app::identity::seed;
@@ -15,6 +14,10 @@ use raia_app::payments::daraja::{DarajaClient, DarajaSettings};
 use raia_app::payments::gateway::CardGatewayClient;
 use raia_app::payments::service::Payments;
 use raia_app::services::service::Applications;
+use crate::config::{EmailProvider, SmsProvider};
+use raia_app::messages::africas_talking::{AfricasTalking, AfricasTalkingSettings};
+use raia_app::messages::delivery::{Delivery, OutboxOnly, Provider};
+use raia_app::messages::email::SmtpEmail;
 use std::sync::Arc;
 
 /// At most this many argon2 computations at once per process: a login rush queues here
@@ -27,7 +30,6 @@ pub fn identity(db: &Db) -> Identity {
     Identity {
         db: db.clone(),
         clock: Arc::new(SystemClock),
-        notifier: Arc::new(Outbox::new(db.clone())),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(hashing_permits()),
     }
@@ -46,7 +48,6 @@ pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Ca
     Applications {
         db: db.clone(),
         clock: identity.clock.clone(),
-        notifier: identity.notifier.clone(),
         catalogue: Arc::new(catalogue),
         documents: DocumentStore::new(&config.upload_dir),
         public_base_url: config.public_base_url.clone(),
@@ -65,7 +66,6 @@ pub fn payments(config: &Config, db: &Db, identity: &Identity, applications: &Ap
     Payments {
         db: db.clone(),
         clock: identity.clock.clone(),
-        notifier: identity.notifier.clone(),
         applications: applications.clone(),
         mpesa: Arc::new(DarajaClient::new(daraja, identity.clock.clone())),
         card: Arc::new(CardGatewayClient::new(&settings.card_gateway_url)),
@@ -73,6 +73,24 @@ pub fn payments(config: &Config, db: &Db, identity: &Identity, applications: &Ap
         paybill_number: settings.paybill_number.clone(),
         pending_timeout_seconds: settings.pending_timeout_seconds,
     }
+}
+
+/// The delivery worker's view of the outbox, with the providers the configuration names.
+pub fn delivery(config: &Config, db: &Db, identity: &Identity) -> Result<Delivery, String> {
+    let sms: Arc<dyn Provider> = match &config.messaging.sms {
+        SmsProvider::Outbox => Arc::new(OutboxOnly),
+        SmsProvider::AfricasTalking { base_url, username, api_key, sender_id } => Arc::new(AfricasTalking::new(AfricasTalkingSettings {
+            base_url: base_url.clone(),
+            username: username.clone(),
+            api_key: api_key.clone(),
+            sender_id: sender_id.clone(),
+        })),
+    };
+    let email: Arc<dyn Provider> = match &config.messaging.email {
+        EmailProvider::Outbox => Arc::new(OutboxOnly),
+        EmailProvider::Smtp { url, from } => Arc::new(SmtpEmail::new(url, from).map_err(|e| e.to_string())?),
+    };
+    Ok(Delivery { db: db.clone(), clock: identity.clock.clone(), sms, email })
 }
 
 /// The registry's seed people always; the demo citizen and staff in development.

@@ -51,6 +51,26 @@ async fn home_page_is_complete_html_in_english_by_default() {
     server.test_db.drop_database().await;
 }
 
+/// Building a router lists the app's routes by rendering it with every resource suppressed
+/// process-wide; a page that another server renders meanwhile must still finish.
+#[tokio::test]
+async fn building_another_router_never_stalls_a_page_being_rendered() {
+    let server = TestServer::start().await;
+    let state = server.state.clone();
+    let building = tokio::task::spawn_blocking(move || {
+        for _ in 0..40 {
+            drop(raia_server::router(state.clone()));
+        }
+    });
+    for _ in 0..40 {
+        let page = async { server.get("/").await.text().await.unwrap() };
+        let html = tokio::time::timeout(std::time::Duration::from_secs(20), page).await.expect("the page finished");
+        assert!(html.contains("</html>"));
+    }
+    building.await.unwrap();
+    server.test_db.drop_database().await;
+}
+
 #[tokio::test]
 async fn pages_are_sent_compressed_to_browsers_that_accept_it() {
     let server = TestServer::start().await;
@@ -263,6 +283,12 @@ async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
             ("MPESA_PASSKEY", "a-real-passkey"),
             ("MPESA_CALLBACK_SECRET", "0123456789abcdef0123456789abcdef"),
             ("CARD_GATEWAY_URL", "https://cards.invalid"),
+            ("SMS_PROVIDER", "africastalking"),
+            ("AFRICASTALKING_USERNAME", "raia"),
+            ("AFRICASTALKING_API_KEY", "atsk_key"),
+            ("EMAIL_PROVIDER", "smtp"),
+            ("SMTP_URL", "smtps://raia:secret@smtp.invalid:465"),
+            ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
         ],
     )
     .await;

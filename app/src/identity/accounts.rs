@@ -1,5 +1,6 @@
 //! Citizens' accounts: creation, look-up by any identifier, lockout after wrong passwords.
 
+use crate::i18n::Locale;
 use crate::identity::contact::Identifier;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -23,6 +24,8 @@ pub struct Account {
     /// The agency an officer works for; none for citizens and admins.
     pub agency: Option<String>,
     pub disabled: bool,
+    /// The language messages to this account are written in.
+    pub language: Locale,
 }
 
 impl Account {
@@ -43,7 +46,7 @@ pub const ROLE_CITIZEN: &str = "citizen";
 pub const ROLE_OFFICER: &str = "officer";
 pub const ROLE_ADMIN: &str = "admin";
 
-const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until, agency, disabled";
+const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until, agency, disabled, preferred_language";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Account {
     Account {
@@ -60,6 +63,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Account {
         locked_until: row.get("locked_until"),
         agency: row.get("agency"),
         disabled: row.get::<i64, _>("disabled") != 0,
+        language: crate::messages::texts::language(&row.get::<String, _>("preferred_language")),
     }
 }
 
@@ -92,11 +96,12 @@ pub struct NewAccount<'a> {
     pub phone: &'a str,
     pub password_hash: &'a str,
     pub role: &'a str,
+    pub language: Locale,
 }
 
 pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO accounts (id_number, account_type, first_name, surname, email, phone, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO accounts (id_number, account_type, first_name, surname, email, phone, password_hash, role, created_at, preferred_language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(account.id_number)
     .bind(account.account_type)
@@ -107,6 +112,7 @@ pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>
     .bind(account.password_hash)
     .bind(account.role)
     .bind(now)
+    .bind(crate::messages::texts::language_code(account.language))
     .fetch_one(&mut **tx)
     .await
 }
@@ -180,5 +186,10 @@ pub async fn set_password_hash(tx: &mut Transaction<'static, Any>, account_id: i
 
 pub async fn mark_phone_verified(tx: &mut Transaction<'static, Any>, account_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET phone_verified = 1 WHERE id = $1").bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn set_language(tx: &mut Transaction<'static, Any>, account_id: i64, language: Locale) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET preferred_language = $1 WHERE id = $2").bind(crate::messages::texts::language_code(language)).bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }

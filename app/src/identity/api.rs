@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, with_status, session_token, set_session_cookie};
+use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, request_language, with_status, session_token, set_session_cookie};
 #[cfg(feature = "ssr")]
 use crate::language::safe_return_path;
 
@@ -51,7 +51,7 @@ pub async fn registration_person() -> Result<Option<String>, AppError> {
 #[server(endpoint = "register/complete")]
 pub async fn complete_registration(email: String, phone: String, password: String, password_confirm: String) -> Result<(), AppError> {
     identity()?
-        .complete_registration(session_token().as_deref(), &client_ip(), &email, &phone, &password, &password_confirm)
+        .complete_registration(session_token().as_deref(), &client_ip(), request_language(), &email, &phone, &password, &password_confirm)
         .await
         .map_err(with_status)?;
     leptos_axum::redirect("/login?registered=1");

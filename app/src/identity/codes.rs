@@ -3,7 +3,7 @@
 //! the code; a new one may be sent after 30 seconds, at most five an hour per account.
 
 use crate::errors::Problem;
-use crate::identity::notifier::Channel;
+use crate::messages::outbox::Channel;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};

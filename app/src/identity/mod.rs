@@ -8,8 +8,6 @@ pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod codes;
 #[cfg(feature = "ssr")]
-pub mod notifier;
-#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod registry;

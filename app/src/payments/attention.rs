@@ -64,17 +64,6 @@ impl Reason {
     }
 }
 
-impl Reason {
-    /// The same, short enough for an SMS.
-    pub fn sms_words(self) -> &'static str {
-        match self {
-            Reason::InvoiceClosed => "the invoice was cancelled or expired",
-            Reason::UnknownPush => "it matches no payment we asked for",
-            other => other.words(),
-        }
-    }
-}
-
 /// Money to keep.
 pub struct Received<'a> {
     pub reason: Reason,

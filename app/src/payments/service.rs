@@ -7,7 +7,8 @@ use crate::db::Db;
 use crate::errors::{AppError, Problem};
 use crate::identity::accounts::{self, Account};
 use crate::identity::contact::PhoneNumber;
-use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::messages::outbox::{self, Message};
+use crate::messages::texts;
 use crate::payments::attention::{self, Reason, Received};
 use crate::payments::daraja::{outcome_of, C2bConfirmation, StkCallback};
 use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayError, GatewayOutcome, PaymentGateway, PaymentRequest};
@@ -15,7 +16,6 @@ use crate::payments::invoices::{self, Invoice, InvoiceStatus};
 use crate::payments::states::AttemptEvent;
 use crate::payments::store::{self, NewPayment, Payment, ReceiptKey};
 use crate::payments::views::{InvoiceView, PayPage, PaymentView, ReceiptView, VerifiedReceipt, AMOUNT_DIFFERS_CODE};
-use crate::services::catalogue::format_kes;
 use crate::services::service::{format_reference, Applications};
 use crate::services::store as applications_store;
 use rand::Rng;
@@ -31,7 +31,6 @@ pub const CHECK_LEASE_SECONDS: i64 = 30;
 pub struct Payments {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub notifier: Arc<dyn Notifier>,
     pub applications: Applications,
     pub mpesa: Arc<dyn PaymentGateway>,
     pub card: Arc<dyn PaymentGateway>,
@@ -333,23 +332,22 @@ impl Payments {
             }
             invoices::reopen(&mut tx, invoice.id).await?;
             let kept = self.keep_in(&mut tx, Reason::AmountDiffers, &payment, Some(&invoice), cents, receipt, now).await?;
+            self.tell_kept_in(&mut tx, kept, Reason::AmountDiffers, cents, receipt, Some(&invoice.number)).await?;
             tx.commit().await?;
-            self.tell_kept(kept, Reason::AmountDiffers, cents, receipt, Some(&invoice.number)).await;
             return Ok(false);
         }
         if !store::mark_succeeded(&mut tx, payment_id, receipt, now).await? {
             return Ok(false);
         }
-        let Some(moved) = self.settle_in(&mut tx, &payment, &invoice, now).await? else {
+        if !self.settle_in(&mut tx, &payment, &invoice, now).await? {
             // Paid already by another way: the payment stays recorded, no second receipt, and
             // the money is kept to be refunded.
             let kept = self.keep_in(&mut tx, Reason::InvoiceAlreadyPaid, &payment, Some(&invoice), payment.amount_cents, receipt, now).await?;
+            self.tell_kept_in(&mut tx, kept, Reason::InvoiceAlreadyPaid, payment.amount_cents, receipt, Some(&invoice.number)).await?;
             tx.commit().await?;
-            self.tell_kept(kept, Reason::InvoiceAlreadyPaid, payment.amount_cents, receipt, Some(&invoice.number)).await;
             return Ok(false);
         };
         tx.commit().await?;
-        self.applications.tell_citizen(moved).await;
         Ok(true)
     }
 
@@ -363,19 +361,18 @@ impl Payments {
             return Ok(CallbackOutcome::Ignored("already settled"));
         }
         let reason = if paid_cents != invoice.total_cents { Some(Reason::AmountDiffers) } else { None };
-        let moved = match reason {
+        let settled = match reason {
             None => self.settle_in(&mut tx, payment, &invoice, now).await?,
-            Some(_) => None,
+            Some(_) => false,
         };
-        if let Some(moved) = moved {
+        if settled {
             tx.commit().await?;
-            self.applications.tell_citizen(moved).await;
             return Ok(CallbackOutcome::Settled);
         }
         let reason = reason.unwrap_or(if invoice.status == InvoiceStatus::Paid { Reason::InvoiceAlreadyPaid } else { Reason::InvoiceClosed });
         let kept = self.keep_in(&mut tx, reason, payment, Some(&invoice), paid_cents, receipt, now).await?;
+        self.tell_kept_in(&mut tx, kept, reason, paid_cents, receipt, Some(&invoice.number)).await?;
         tx.commit().await?;
-        self.tell_kept(kept, reason, paid_cents, receipt, Some(&invoice.number)).await;
         Ok(CallbackOutcome::Kept(reason))
     }
 
@@ -417,25 +414,26 @@ impl Payments {
         Ok(accounts::find_by_id(self.db.pool(), row.account_id).await?)
     }
 
-    /// Tells a citizen, in plain words, that money of theirs was received but not used.
-    async fn tell_kept(&self, citizen: Option<Account>, reason: Reason, cents: i64, receipt: Option<&str>, account_number: Option<&str>) {
-        let Some(citizen) = citizen else { return };
-        let body = kept_money_sms(cents, receipt, account_number, reason);
-        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
-        if let Err(error) = self.notifier.send(message).await {
-            tracing::error!(%error, "kept-money SMS not queued");
-        }
+    /// Tells a citizen, in plain words and their language, that money of theirs was
+    /// received but not used; in the transaction that keeps it.
+    async fn tell_kept_in(&self, tx: &mut Transaction<'static, Any>, citizen: Option<Account>, reason: Reason, cents: i64, receipt: Option<&str>, account_number: Option<&str>) -> Result<(), AppError> {
+        let Some(citizen) = citizen else { return Ok(()) };
+        let body = texts::money_kept(citizen.language, cents, receipt, account_number, reason);
+        outbox::queue(tx, &Message::sms(&citizen.phone, citizen.language, body).for_account(citizen.id), self.now()).await?;
+        Ok(())
     }
 
     /// Invoice paid, receipt made, application moved: the shared end of every way to pay.
-    async fn settle_in(&self, tx: &mut Transaction<'static, Any>, payment: &Payment, invoice: &Invoice, now: i64) -> Result<Option<crate::services::service::Moved>, AppError> {
+    /// False (and nothing done) when the invoice was paid already.
+    async fn settle_in(&self, tx: &mut Transaction<'static, Any>, payment: &Payment, invoice: &Invoice, now: i64) -> Result<bool, AppError> {
         if !invoices::mark_paid(tx, invoice.id, now).await? {
-            return Ok(None);
+            return Ok(false);
         }
         let year = crate::calendar::year_of(now);
         let number = format_reference("RCT", year, applications_store::next_reference_number(tx, "RCT", year).await?);
         store::insert_receipt(tx, &number, payment.id, invoice.id, &random_code(16), now).await?;
-        Ok(Some(self.applications.payment_received_in(tx, invoice.application_id).await?))
+        self.applications.payment_received_in(tx, invoice.application_id).await?;
+        Ok(true)
     }
 
     /// The attempt failed (or got no answer): the invoice can be paid again; the citizen is told.
@@ -447,31 +445,21 @@ impl Payments {
         }
         let Some(payment) = store::find(&mut *tx, payment_id).await? else { return Ok(()) };
         invoices::reopen(&mut tx, payment.invoice_id).await?;
+        self.tell_failure_in(&mut tx, &payment, code).await?;
         tx.commit().await?;
-        self.tell_failure(&payment, code).await;
         Ok(())
     }
 
-    async fn tell_failure(&self, payment: &Payment, code: i64) {
-        let Ok(view) = self.payment_view(payment).await else { return };
-        let Ok(Some(invoice)) = invoices::find(self.db.pool(), payment.invoice_id).await else { return };
-        let Ok(Some(row)) = applications_store::find_by_id(self.db.pool(), invoice.application_id).await else { return };
-        let Ok(Some(citizen)) = accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
-        let body = if code == UNCONFIRMED_CODE {
-            // We do not know whether money moved: never say "nothing was taken".
-            format!(
-                "Raia: M-Pesa did not confirm your payment of {} for {}. If money left your account, it will reach your application or be refunded. Check your application before paying again.",
-                format_kes(payment.amount_cents),
-                view.reference
-            )
-        } else {
-            let why = failure_text(code);
-            format!("Raia: your payment of {} for {} was not completed: {why}. Nothing was taken. Try again in your account.", format_kes(payment.amount_cents), view.reference)
-        };
-        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: self.now() };
-        if let Err(error) = self.notifier.send(message).await {
-            tracing::error!(%error, "payment failure SMS not queued");
-        }
+    /// Tells the citizen their payment did not complete, in the failure's transaction.
+    async fn tell_failure_in(&self, tx: &mut Transaction<'static, Any>, payment: &Payment, code: i64) -> Result<(), AppError> {
+        let Some(invoice) = invoices::find(&mut **tx, payment.invoice_id).await? else { return Ok(()) };
+        let Some(row) = applications_store::find_by_id(&mut **tx, invoice.application_id).await? else { return Ok(()) };
+        let Some(citizen) = accounts::find_by_id(&mut **tx, row.account_id).await? else { return Ok(()) };
+        let reference = row.reference.clone().unwrap_or_default();
+        // We do not know whether money moved: never say "nothing was taken".
+        let body = texts::payment_failed(citizen.language, code == UNCONFIRMED_CODE, code, payment.amount_cents, &reference);
+        outbox::queue(tx, &Message::sms(&citizen.phone, citizen.language, body).for_account(citizen.id), self.now()).await?;
+        Ok(())
     }
 
     /// Daraja's STK callback. A result for a pending attempt settles or fails it; a success
@@ -563,12 +551,11 @@ impl Payments {
             account_id: citizen.as_ref().map(|c| c.id),
         };
         let mut tx = self.db.begin_write().await?;
-        let new = attention::keep(&mut tx, &money, self.now()).await?;
-        tx.commit().await?;
-        if !new {
+        if !attention::keep(&mut tx, &money, self.now()).await? {
             return Ok(CallbackOutcome::Ignored("duplicate M-Pesa receipt"));
         }
-        self.tell_kept(citizen, Reason::UnknownPush, cents, receipt.as_deref(), None).await;
+        self.tell_kept_in(&mut tx, citizen, Reason::UnknownPush, cents, receipt.as_deref(), None).await?;
+        tx.commit().await?;
         Ok(CallbackOutcome::Kept(Reason::UnknownPush))
     }
 
@@ -614,9 +601,8 @@ impl Payments {
             };
             store::mark_succeeded(&mut tx, id, None, now).await?;
             let payment = store::find(&mut *tx, id).await?.ok_or(AppError::Internal)?;
-            if let Some(moved) = self.settle_in(&mut tx, &payment, invoice, now).await? {
+            if self.settle_in(&mut tx, &payment, invoice, now).await? {
                 tx.commit().await?;
-                self.applications.tell_citizen(moved).await;
                 return Ok(CallbackOutcome::Settled);
             }
             // Paid by another way a moment ago.
@@ -642,13 +628,12 @@ impl Payments {
             account_id: citizen.as_ref().map(|c| c.id),
         };
         let mut tx = self.db.begin_write().await?;
-        let new = attention::keep(&mut tx, &money, now).await?;
-        tx.commit().await?;
-        if !new {
+        if !attention::keep(&mut tx, &money, now).await? {
             return Ok(CallbackOutcome::Ignored("duplicate TransID"));
         }
+        self.tell_kept_in(&mut tx, citizen, reason, cents, Some(receipt), Some(confirmation.bill_ref_number.trim())).await?;
+        tx.commit().await?;
         tracing::warn!(receipt, reason = reason.words(), cents, "paybill money kept for an admin");
-        self.tell_kept(citizen, reason, cents, Some(receipt), Some(confirmation.bill_ref_number.trim())).await;
         Ok(CallbackOutcome::Kept(reason))
     }
 
@@ -786,32 +771,6 @@ pub use crate::payments::views::UNCONFIRMED_CODE;
 /// How long after a push we gave up on as unconfirmed its success may still be matched to it.
 pub const UNCONFIRMED_MATCH_SECONDS: i64 = 24 * 3600;
 
-/// The SMS for money we received but could not use: one SMS (160 characters) at most. A
-/// typed account number is cut to what fits; the invoice numbers we issue always fit.
-pub fn kept_money_sms(cents: i64, receipt: Option<&str>, account_number: Option<&str>, reason: Reason) -> String {
-    const ACCOUNT_SHOWN: usize = 12;
-    let receipt = receipt.map(|r| format!(" (M-Pesa {r})")).unwrap_or_default();
-    let account = match account_number.map(str::trim).filter(|a| !a.is_empty()) {
-        Some(a) if a.chars().count() > ACCOUNT_SHOWN => format!(" for {}…", a.chars().take(ACCOUNT_SHOWN).collect::<String>()),
-        Some(a) => format!(" for {a}"),
-        None => String::new(),
-    };
-    format!("Raia: we received {}{receipt}{account} but could not use it: {}. We will refund it within 7 days.", format_kes(cents), reason.sms_words())
-}
-
-/// What a Daraja result code means, in plain words.
-pub fn failure_text(code: i64) -> &'static str {
-    match code {
-        1 => "there was not enough money in the M-Pesa account",
-        1032 => "the payment was cancelled on the phone",
-        1037 | 1036 => "the phone did not answer",
-        2001 => "the M-Pesa PIN was wrong",
-        51 => "the card has insufficient funds",
-        5 => "the card was declined",
-        _ => "the payment could not be completed",
-    }
-}
-
 /// `MM/YY` (or `MM/YYYY`) not yet past.
 pub fn valid_expiry(expiry: &str, now: i64) -> bool {
     let Some((month, year)) = expiry.trim().split_once('/') else { return false };
@@ -847,19 +806,5 @@ mod tests {
         assert!(!valid_expiry("soon", now));
         assert!(qr_svg("https://raia.example/verify/ABC").starts_with("<?xml"));
         assert_eq!(random_code(16).len(), 16);
-    }
-
-    #[test]
-    fn the_kept_money_sms_says_what_happened_in_one_sms() {
-        let sms = kept_money_sms(4_600_00, Some("QAB12CD34E"), Some("RA2600000001"), Reason::InvoiceAlreadyPaid);
-        assert_eq!(sms, "Raia: we received KES 4,600 (M-Pesa QAB12CD34E) for RA2600000001 but could not use it: the invoice was already paid. We will refund it within 7 days.");
-        assert!(!kept_money_sms(700_00, Some("QAB12CD34E"), None, Reason::UnknownPush).contains(" for "), "no account number: none shown");
-        // The longest: the largest M-Pesa payment, an account number typed as long as Daraja allows.
-        for reason in [Reason::NoSuchInvoice, Reason::AmountDiffers, Reason::InvoiceAlreadyPaid, Reason::InvoiceClosed, Reason::UnknownPush] {
-            for account in [Some("RA2600000001"), Some("ACCOUNT-NUMBER-20-CH"), None] {
-                let sms = kept_money_sms(250_000_00, Some("QAB12CD34E"), account, reason);
-                assert!(sms.chars().count() <= 160, "{} characters: {sms}", sms.chars().count());
-            }
-        }
     }
 }

@@ -7,9 +7,10 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::errors::{AppError, Problem};
 use crate::identity::accounts::Account;
-use crate::identity::notifier::{Channel, Message, Notifier};
+use crate::messages::outbox::{self, Message};
+use crate::messages::texts;
 use crate::services::answers::{self, Context};
-use crate::services::catalogue::{format_kes, Catalogue, FieldKind, Service};
+use crate::services::catalogue::{Catalogue, FieldKind, Service};
 use crate::services::documents::{self, DocumentStore};
 use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
@@ -23,7 +24,6 @@ use std::sync::Arc;
 pub struct Applications {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub notifier: Arc<dyn Notifier>,
     pub catalogue: Arc<Catalogue>,
     pub documents: DocumentStore,
     /// For links in SMS messages.
@@ -556,26 +556,24 @@ impl Applications {
 
     async fn apply_move(&self, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
         let mut tx = self.db.begin_write().await?;
-        let moved = self.move_in(&mut tx, row, service, action, actor, officer, details).await?;
+        let reference = self.move_in(&mut tx, row, service, action, actor, officer, details).await?;
         tx.commit().await?;
-        let reference = moved.reference.clone();
-        self.tell_citizen(moved).await;
         Ok(reference)
     }
 
     /// Records that an application's fee was paid, inside the payment's own transaction, so
-    /// that the payment, the receipt and the move to Paid commit together or not at all.
-    /// Call `tell_citizen` with the result once the transaction has committed.
-    pub async fn payment_received_in(&self, tx: &mut Transaction<'static, Any>, application_id: i64) -> Result<Moved, AppError> {
+    /// that the payment, the receipt, the move to Paid and its SMS commit together or not at all.
+    pub async fn payment_received_in(&self, tx: &mut Transaction<'static, Any>, application_id: i64) -> Result<String, AppError> {
         let row = store::find_by_id(&mut **tx, application_id).await?.ok_or(AppError::NotFound)?;
         let service = self.service(&row.service_slug)?;
         self.move_in(tx, &row, service, Action::PaymentReceived, Actor::System, None, MoveDetails::default()).await
     }
 
-    /// The one place an application moves: status, reference, timeline, notification and
+    /// The one place an application moves: status, reference, timeline, notification, SMS and
     /// (on the way to Awaiting payment) the invoice, all in the caller's transaction.
+    /// Returns the application's reference.
     #[allow(clippy::too_many_arguments)]
-    async fn move_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<Moved, AppError> {
+    async fn move_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
         let to = next_status(row.status, action, service.payment, service.collection).ok_or(AppError::field("", Problem::NotAllowedNow))?;
         let now = self.now();
         let new_reference = match &row.reference {
@@ -626,60 +624,26 @@ impl Applications {
         if to == Status::Withdrawn {
             invoices::cancel_open(tx, row.id).await?;
         }
-        Ok(Moved {
-            row: row.clone(),
-            reference: new_reference.or(row.reference.clone()).unwrap_or_default(),
-            action,
-            to,
-            note: details.note.map(str::to_string),
-            centre: details.centre.map(str::to_string),
-            at: now,
-        })
+        let reference = new_reference.or(row.reference.clone()).unwrap_or_default();
+        self.tell_citizen_in(tx, row, service, &reference, action, to, details, now).await?;
+        Ok(reference)
     }
 
-    /// Tells the citizen by SMS. After the commit: a failed message never undoes a move.
-    pub async fn tell_citizen(&self, moved: Moved) {
-        let Moved { row, reference, action, to, note, centre, at: now } = moved;
-        let Some(service) = self.catalogue.service(&row.service_slug) else { return };
-        let (reference, note) = (reference.as_str(), note.as_deref());
-        let Ok(Some(citizen)) = crate::identity::accounts::find_by_id(self.db.pool(), row.account_id).await else { return };
+    /// Queues the SMS about a move in the move's own transaction, in the citizen's language:
+    /// the move and its message commit together or not at all.
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_citizen_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, reference: &str, action: Action, to: Status, details: MoveDetails<'_>, now: i64) -> Result<(), AppError> {
+        let Some(citizen) = crate::identity::accounts::find_by_id(&mut **tx, row.account_id).await? else { return Ok(()) };
+        let language = citizen.language;
         let link = format!("{}/applications/{reference}", self.public_base_url.trim_end_matches('/'));
-        let amount = format_kes(row.amount_due_cents);
-        let name = &service.name.en;
-        let body = match (action, to) {
-            (Action::Submit, Status::AwaitingPayment) => format!("Raia: we received your {name} application {reference}. Pay {amount} to send it for review: {link}"),
-            (Action::Submit, _) => format!("Raia: we received your {name} application {reference}. We will tell you when it moves: {link}"),
-            (Action::Resubmit, _) => format!("Raia: we received your corrected application {reference}. An officer will look at it again."),
-            (Action::Withdraw, _) => format!("Raia: you withdrew application {reference}."),
-            (Action::Claim, _) => format!("Raia: your application {reference} is now being reviewed."),
-            (Action::Approve, Status::AwaitingPayment) => format!("Raia: your application {reference} was approved. Pay {amount} at {link}"),
-            (Action::Approve, _) => format!("Raia: your application {reference} was approved. {link}"),
-            (Action::Reject, _) => format!("Raia: your application {reference} was not approved. Reason: {}. {link}", note.unwrap_or("")),
-            (Action::RequestAction, _) => format!("Raia: your application {reference} needs a correction: {}. Correct it at {link}", note.unwrap_or("")),
-            (Action::MarkReady, _) => {
-                let centre = centre.as_deref().and_then(|c| self.catalogue.centre(c)).map(|c| format!("{}, {}", c.name, c.town)).unwrap_or_default();
-                format!("Raia: your {name} ({reference}) is ready for collection at {centre}. Bring your original ID.")
-            }
-            (Action::Complete, _) => format!("Raia: your application {reference} is complete. Thank you."),
-            (Action::PaymentReceived, _) => format!("Raia: we received {amount} for application {reference}. {link}"),
-            (Action::ReleaseClaim, _) => return,
-        };
-        let message = Message { channel: Channel::Sms, to: citizen.phone, subject: None, body, created_at: now };
-        if let Err(error) = self.notifier.send(message).await {
-            tracing::error!(%error, reference, "status SMS not queued");
+        let centre = details.centre.and_then(|c| self.catalogue.centre(c)).map(|c| format!("{}, {}", c.name, c.town)).unwrap_or_default();
+        let service_name = service.name.get(language);
+        let text = texts::ApplicationMove { action, to, service: &service_name, reference, amount_cents: row.amount_due_cents, link: &link, note: details.note, centre: &centre };
+        if let Some(body) = texts::application_moved(language, &text) {
+            outbox::queue(tx, &Message::sms(&citizen.phone, language, body).for_account(citizen.id), now).await?;
         }
+        Ok(())
     }
-}
-
-/// A move made, with what the SMS about it needs once its transaction has committed.
-pub struct Moved {
-    row: ApplicationRow,
-    reference: String,
-    action: Action,
-    to: Status,
-    note: Option<String>,
-    centre: Option<String>,
-    at: i64,
 }
 
 /// Moves that only the officer holding the claim may make (an admin may also release it).

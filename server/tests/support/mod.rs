@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod payment_world;
+pub mod smtp_sink;
 
 use leptos::config::LeptosOptions;
 use raia_app::identity::web::SessionCookie;
@@ -46,7 +47,8 @@ impl TestServer {
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
         });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        // A stalled answer fails its test within a minute instead of holding CI until its limit.
+        let client = reqwest::Client::builder().redirect(Policy::none()).timeout(std::time::Duration::from_secs(60)).build().unwrap();
         TestServer { base: format!("http://{addr}"), client, test_db, state }
     }
 
