@@ -8,6 +8,9 @@ use crate::pages::login::{LoginCodePage, LoginMethodPage, LoginPage};
 use crate::pages::register::{RegisterDetailsPage, RegisterPage};
 use crate::pages::admin::AdminPage;
 use crate::pages::admin_claims::AdminClaimsPage;
+use crate::pages::admin_messages::AdminMessagesPage;
+use crate::pages::account::{AccountPage, AccountSessionsPage};
+use crate::pages::notifications::NotificationsPage;
 use crate::pages::admin_payments::AdminPaymentsPage;
 use crate::pages::applications::{ApplicationPage, MyApplicationsPage};
 use crate::pages::apply::{ApplyPage, CorrectPage};
@@ -97,6 +100,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/officer/applications/:reference") view=OfficerApplicationPage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/claims") view=AdminClaimsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/messages") view=AdminMessagesPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/sessions") view=AccountSessionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/payments") view=AdminPaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />
                         <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />

@@ -17,3 +17,8 @@ CREATE INDEX outbox_messages_due ON outbox_messages (status, next_attempt_at);
 
 -- The language messages go out in: the one the citizen registered in, until they change it.
 ALTER TABLE accounts ADD COLUMN preferred_language TEXT NOT NULL DEFAULT 'en' CHECK (preferred_language IN ('en', 'sw'));
+
+-- What a citizen needs to recognise their sessions at /account/sessions: the browser and
+-- the address it logged in from.
+ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+ALTER TABLE sessions ADD COLUMN client_address TEXT;

@@ -264,7 +264,16 @@ pub fn SubmitButton(label: String) -> impl IntoView {
 
 /// A question with one answer from a few: radios in a fieldset whose legend is the question.
 #[component]
-pub fn Radios(problems: FormProblems, name: &'static str, legend: String, options: Vec<(&'static str, String)>, #[prop(default = None)] hint: Option<String>) -> impl IntoView {
+pub fn Radios(
+    problems: FormProblems,
+    name: &'static str,
+    legend: String,
+    options: Vec<(&'static str, String)>,
+    #[prop(default = None)] hint: Option<String>,
+    /// The option chosen already, if any.
+    #[prop(default = None)]
+    selected: Option<String>,
+) -> impl IntoView {
     let problem = move || problems.for_field(name);
     let described_by = described_by(problems, name.to_string(), hint.is_some());
     view! {
@@ -279,9 +288,10 @@ pub fn Radios(problems: FormProblems, name: &'static str, legend: String, option
                         .map(|(index, (value, label))| {
                             // The first radio carries the field's id, so the error summary can link to it.
                             let id = if index == 0 { name.to_string() } else { format!("{name}-{value}") };
+                            let checked = selected.as_deref() == Some(value);
                             view! {
                                 <div class="radio">
-                                    <input type="radio" id=id.clone() name=name value=value />
+                                    <input type="radio" id=id.clone() name=name value=value checked=checked />
                                     <label for=id>{label}</label>
                                 </div>
                             }

@@ -57,6 +57,14 @@ fn SiteHeader() -> impl IntoView {
                                 Ok(Some(who)) => view! {
                                     {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
                                     {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
+                                    <li>
+                                        <a href="/notifications">
+                                            {t!(i18n, nav.notifications)}
+                                            {(who.unread > 0).then(|| view! {
+                                                " " <span class="count">{who.unread}<span class="visually-hidden">" " {t!(i18n, nav.unread)}</span></span>
+                                            })}
+                                        </a>
+                                    </li>
                                     <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
                                     <li>
                                         <ActionForm action=log_out>

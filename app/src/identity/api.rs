@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, request_language, with_status, session_token, set_session_cookie};
+use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, request_language, user_agent, with_status, session_token, set_session_cookie};
 #[cfg(feature = "ssr")]
 use crate::language::safe_return_path;
 
@@ -111,6 +111,8 @@ pub async fn verify_code(purpose: String, code: String) -> Result<(), AppError> 
         leptos_axum::redirect("/forgot-password/new-password");
     } else {
         let (token, next) = identity.verify_login_code(token.as_deref(), &code).await.map_err(with_status)?;
+        // What lets the citizen recognise this session among their others.
+        crate::identity::sessions::describe(&identity.db, &token, &user_agent(), &client_ip()).await.map_err(|e| with_status(e.into()))?;
         set_session_cookie(&token);
         leptos_axum::redirect(safe_return_path(Some(&next)));
     }
@@ -134,13 +136,17 @@ pub struct Visitor {
     pub first_name: String,
     /// `citizen`, `officer` or `admin`.
     pub role: String,
+    /// Notifications not yet read.
+    pub unread: i64,
 }
 
 /// The logged-in person for the header, or nothing (never a redirect).
 #[server(endpoint = "session")]
 pub async fn signed_in() -> Result<Option<Visitor>, AppError> {
-    let account = request_account().await.map_err(with_status)?;
-    Ok(account.map(|a| Visitor { first_name: a.first_name, role: a.role }))
+    let Some(account) = request_account().await.map_err(with_status)? else { return Ok(None) };
+    let applications = use_context::<crate::services::service::Applications>().ok_or(AppError::Internal)?;
+    let unread = applications.unread_notifications(&account).await.map_err(with_status)?;
+    Ok(Some(Visitor { first_name: account.first_name, role: account.role, unread }))
 }
 
 #[server(endpoint = "logout")]
@@ -169,5 +175,73 @@ pub async fn set_new_password(password: String, password_confirm: String) -> Res
     identity()?.set_new_password(session_token().as_deref(), &password, &password_confirm).await.map_err(with_status)?;
     clear_session_cookie();
     leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+// ---------------------------------------------------------------- the account centre
+
+/// The logged-in account as `/account` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetails {
+    pub full_name: String,
+    pub masked_id_number: String,
+    pub email: String,
+    pub phone: String,
+    /// `en` or `sw`.
+    pub language: String,
+}
+
+#[server(endpoint = "account")]
+pub async fn my_account() -> Result<AccountDetails, AppError> {
+    let account = crate::services::api::logged_in("/account").await?;
+    Ok(AccountDetails {
+        full_name: account.full_name(),
+        masked_id_number: crate::identity::contact::IdNumber::parse(&account.id_number).map(|id| id.masked()).unwrap_or_default(),
+        email: account.email.clone(),
+        phone: account.phone.clone(),
+        language: crate::messages::texts::language_code(account.language).to_string(),
+    })
+}
+
+/// The language Raia writes to the citizen in (SMS and email).
+#[server(endpoint = "account/language")]
+pub async fn set_message_language(language: Option<String>) -> Result<(), AppError> {
+    let account = crate::services::api::logged_in("/account").await?;
+    identity()?.set_language(&account, language.as_deref().unwrap_or_default()).await.map_err(with_status)?;
+    leptos_axum::redirect("/account?saved=language");
+    Ok(())
+}
+
+/// One of the citizen's sessions, as `/account/sessions` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub public_id: String,
+    /// "Chrome on Android", or empty when the browser did not say.
+    pub device: String,
+    pub client_address: String,
+    pub started_at: i64,
+    pub last_seen_at: i64,
+    pub this_one: bool,
+}
+
+#[server(endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    let account = crate::services::api::logged_in("/account/sessions").await?;
+    identity()?.account_sessions(&account, session_token().as_deref()).await.map_err(with_status)
+}
+
+#[server(endpoint = "account/sessions/end")]
+pub async fn end_session(session: String) -> Result<(), AppError> {
+    let account = crate::services::api::logged_in("/account/sessions").await?;
+    identity()?.end_session(&account, &session).await.map_err(with_status)?;
+    leptos_axum::redirect("/account/sessions?ended=1");
+    Ok(())
+}
+
+#[server(endpoint = "account/sessions/end-others")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    let account = crate::services::api::logged_in("/account/sessions").await?;
+    identity()?.end_other_sessions(&account, session_token().as_deref()).await.map_err(with_status)?;
+    leptos_axum::redirect("/account/sessions?ended=others");
     Ok(())
 }

@@ -517,4 +517,52 @@ impl Identity {
         tx.commit().await?;
         Ok(())
     }
+
+    // ------------------------------------------------------------ the account centre
+
+    /// Saves the language messages are written in (`en` or `sw`).
+    pub async fn set_language(&self, account: &Account, code: &str) -> Result<(), AppError> {
+        let language = match code {
+            "en" => Locale::en,
+            "sw" => Locale::sw,
+            _ => return Err(AppError::field("language", Problem::Required)),
+        };
+        let mut tx = self.db.begin_write().await?;
+        accounts::set_language(&mut tx, account.id, language).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The account's live sessions, the one asking marked.
+    pub async fn account_sessions(&self, account: &Account, token: Option<&str>) -> Result<Vec<crate::identity::api::SessionView>, AppError> {
+        let this_one = token.map(|t| sessions::public_id(&sessions::token_hash(t))).unwrap_or_default();
+        let parser = woothee::parser::Parser::new();
+        Ok(sessions::list_for_account(&self.db, account.id, self.now())
+            .await?
+            .into_iter()
+            .map(|s| crate::identity::api::SessionView {
+                device: s.user_agent.as_deref().and_then(|ua| parser.parse(ua)).filter(|r| r.name != "UNKNOWN").map(|r| format!("{} · {}", r.name, r.os)).unwrap_or_default(),
+                client_address: s.client_address.unwrap_or_default(),
+                started_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+                this_one: s.public_id == this_one,
+                public_id: s.public_id,
+            })
+            .collect())
+    }
+
+    /// Ends one of the account's sessions (never another account's: the id is looked up
+    /// within the account).
+    pub async fn end_session(&self, account: &Account, public_id: &str) -> Result<(), AppError> {
+        if !sessions::end_by_public_id(&self.db, account.id, public_id).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// "Log out everywhere else": every session of the account but the one asking.
+    pub async fn end_other_sessions(&self, account: &Account, token: Option<&str>) -> Result<u64, AppError> {
+        let Some(token) = token else { return Err(AppError::NotLoggedIn) };
+        Ok(sessions::end_all_but(&self.db, account.id, &sessions::token_hash(token)).await?)
+    }
 }

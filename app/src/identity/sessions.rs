@@ -172,3 +172,76 @@ pub async fn delete_all_for_account(tx: &mut Transaction<'static, Any>, account_
     sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }
+
+/// The characters of a session's token hash that name it on `/account/sessions`: enough to
+/// tell sessions apart, and (a hash of a hash) of no use for taking one over.
+const PUBLIC_ID_LENGTH: usize = 16;
+
+/// A logged-in session as its owner sees it.
+#[derive(Clone, Debug)]
+pub struct SessionListing {
+    pub public_id: String,
+    pub user_agent: Option<String>,
+    pub client_address: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub fn public_id(token_hash: &str) -> String {
+    token_hash.chars().take(PUBLIC_ID_LENGTH).collect()
+}
+
+/// Remembers the browser and address a session logged in from.
+pub async fn describe(db: &Db, token: &str, user_agent: &str, client_address: &str) -> Result<(), sqlx::Error> {
+    let user_agent: String = user_agent.chars().take(300).collect();
+    sqlx::query("UPDATE sessions SET user_agent = $1, client_address = $2 WHERE token_hash = $3")
+        .bind(user_agent)
+        .bind(client_address)
+        .bind(token_hash(token))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The account's live logged-in sessions, most recently used first.
+pub async fn list_for_account(db: &Db, account_id: i64, now: i64) -> Result<Vec<SessionListing>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT token_hash, user_agent, client_address, created_at, last_seen_at FROM sessions \
+         WHERE account_id = $1 AND stage = $2 AND last_seen_at >= $3 AND created_at >= $4 ORDER BY last_seen_at DESC",
+    )
+    .bind(account_id)
+    .bind(Stage::Authenticated.as_str())
+    .bind(now - IDLE_TIMEOUT_SECONDS)
+    .bind(now - ABSOLUTE_TIMEOUT_SECONDS)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| SessionListing {
+            public_id: public_id(&row.get::<String, _>("token_hash")),
+            user_agent: row.get("user_agent"),
+            client_address: row.get("client_address"),
+            created_at: row.get("created_at"),
+            last_seen_at: row.get("last_seen_at"),
+        })
+        .collect())
+}
+
+/// Ends one of the account's sessions, named by its public id. False when there is none.
+pub async fn end_by_public_id(db: &Db, account_id: i64, public_id: &str) -> Result<bool, sqlx::Error> {
+    if public_id.len() != PUBLIC_ID_LENGTH || !public_id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, 16) = $2")
+        .bind(account_id)
+        .bind(public_id)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok(ended > 0)
+}
+
+/// Ends every session of the account but the one named. Returns how many ended.
+pub async fn end_all_but(db: &Db, account_id: i64, keep_token_hash: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2").bind(account_id).bind(keep_token_hash).execute(db.pool()).await?.rows_affected())
+}

@@ -66,6 +66,11 @@ pub fn request_language() -> crate::i18n::Locale {
     crate::language::locale_of_request(cookie.as_deref(), accept.as_deref())
 }
 
+/// The browser's `User-Agent`, or empty.
+pub fn user_agent() -> String {
+    use_context::<Parts>().and_then(|parts| parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)).unwrap_or_default()
+}
+
 /// The session token the browser sent, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<Parts>()?;

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod africas_talking;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod delivery;
 #[cfg(feature = "ssr")]

@@ -101,13 +101,14 @@ pub struct Stored {
     pub sent_at: Option<i64>,
     pub provider: Option<String>,
     pub last_error: Option<String>,
+    pub holds_secret: bool,
 }
 
 /// Newest first; `to` filters by recipient as stored (E.164 phone or email), `status` by
 /// delivery state.
 pub async fn list(db: &Db, to: Option<&str>, status: Option<&str>, limit: i64) -> Result<Vec<Stored>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, channel, recipient, subject, body, language, created_at, status, attempts, sent_at, provider, last_error FROM outbox_messages \
+        "SELECT id, channel, recipient, subject, body, language, created_at, status, attempts, sent_at, provider, last_error, holds_secret FROM outbox_messages \
          WHERE ($1 = '' OR recipient = $1) AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3",
     )
     .bind(to.unwrap_or(""))
@@ -130,6 +131,7 @@ pub async fn list(db: &Db, to: Option<&str>, status: Option<&str>, limit: i64) -
             sent_at: row.get("sent_at"),
             provider: row.get("provider"),
             last_error: row.get("last_error"),
+            holds_secret: row.get::<i64, _>("holds_secret") != 0,
         })
         .collect())
 }

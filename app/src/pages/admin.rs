@@ -31,6 +31,7 @@ pub fn AdminPage() -> impl IntoView {
                         <h1>{t!(i18n, admin.title)}</h1>
                         <p><a href="/admin/claims">{t!(i18n, admin.claims_link)}</a></p>
                         <p><a href="/admin/payments">{t!(i18n, admin.payments_link)}</a></p>
+                        <p><a href="/admin/messages">{t!(i18n, admin_messages.link)}</a></p>
                         <div class="table-wrap">
                             <table class="table">
                                 <thead><tr>

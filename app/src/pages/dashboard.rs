@@ -2,10 +2,10 @@
 //! to do next, and what changed (notifications).
 
 use crate::components::page_title::PageTitle;
-use crate::components::status::{action_text, format_time, StatusBadge};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::current_citizen;
 use crate::pages::applications::ApplicationList;
+use crate::pages::notifications::NotificationList;
 use crate::services::api::{my_applications, my_notifications};
 use leptos::prelude::*;
 
@@ -23,7 +23,6 @@ pub fn DashboardPage() -> impl IntoView {
         <PageTitle title=t_string!(i18n, dashboard.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let locale = i18n.get_locale_untracked();
                 match (citizen.await, applications.await, notifications.await) {
                     (Ok(Some(me)), Ok(applications), Ok(notifications)) => {
                         let more = applications.len() > LATEST;
@@ -54,24 +53,19 @@ pub fn DashboardPage() -> impl IntoView {
                                         view! { <p>{t!(i18n, dashboard.no_notifications)}</p> }.into_any()
                                     } else {
                                         view! {
-                                            <ul class="notification-list">
-                                                {notifications.into_iter().map(|n| view! {
-                                                    <li>
-                                                        <p>
-                                                            <a href=format!("/applications/{}", n.reference)>{n.service_name.get(locale)} " " <span class="mono">{n.reference.clone()}</span></a>
-                                                        </p>
-                                                        <p>{action_text(i18n, n.action)} " " <StatusBadge status=n.to_status /></p>
-                                                        {n.note.map(|note| view! { <p class="timeline__note">{note}</p> })}
-                                                        <p class="hint"><time>{format_time(n.at, locale)}</time></p>
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
+                                            <NotificationList items=notifications />
+                                            <p><a href="/notifications">{t!(i18n, notifications.title)}</a></p>
                                         }.into_any()
                                     }}
                                 </section>
                                 <section class="panel" aria-labelledby="payments-title">
                                     <h2 id="payments-title">{t!(i18n, dashboard.payments)}</h2>
                                     <p><a href="/payments">{t!(i18n, dashboard.see_payments)}</a></p>
+                                </section>
+                                <section class="panel" aria-labelledby="account-title">
+                                    <h2 id="account-title">{t!(i18n, dashboard.account)}</h2>
+                                    <p>{t!(i18n, dashboard.account_body)}</p>
+                                    <p><a href="/account">{t!(i18n, dashboard.account)}</a></p>
                                 </section>
                             </div>
                         }.into_any()

@@ -154,6 +154,22 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     applications()?.notifications(&citizen, 10).await.map_err(with_status)
 }
 
+/// Everything the portal told the citizen, newest first (`/notifications`).
+#[server(endpoint = "notifications/all")]
+pub async fn notification_centre() -> Result<Vec<NotificationView>, AppError> {
+    let citizen = logged_in("/notifications").await?;
+    applications()?.notifications(&citizen, 100).await.map_err(with_status)
+}
+
+/// Marks one notification as read, or every one when `id` is absent.
+#[server(endpoint = "notifications/read")]
+pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
+    let citizen = logged_in("/notifications").await?;
+    applications()?.mark_notifications_read(&citizen, id).await.map_err(with_status)?;
+    leptos_axum::redirect("/notifications");
+    Ok(())
+}
+
 // ------------------------------------------------------------ officers
 
 #[server(endpoint = "officer/queue")]

@@ -360,6 +360,8 @@ impl Applications {
             .into_iter()
             .filter_map(|n| {
                 Some(NotificationView {
+                    id: n.id,
+                    read: n.read,
                     service_name: self.catalogue.service(&n.service_slug)?.name.clone(),
                     reference: n.reference,
                     action: n.action,
@@ -370,6 +372,16 @@ impl Applications {
                 })
             })
             .collect())
+    }
+
+    pub async fn unread_notifications(&self, citizen: &Account) -> Result<i64, AppError> {
+        Ok(store::unread_notifications(self.db.pool(), citizen.id).await?)
+    }
+
+    /// Marks one of the citizen's notifications as read, or all of them (`None`).
+    pub async fn mark_notifications_read(&self, citizen: &Account, id: Option<i64>) -> Result<(), AppError> {
+        store::mark_notifications_read(self.db.pool(), citizen.id, id, self.now()).await?;
+        Ok(())
     }
 
     /// A document, for its applicant or an officer of the agency (once submitted).

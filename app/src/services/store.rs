@@ -332,6 +332,8 @@ pub async fn notify(tx: &mut Transaction<'static, Any>, account_id: i64, event_i
 }
 
 pub struct NotificationRow {
+    pub id: i64,
+    pub read: bool,
     pub reference: String,
     pub service_slug: String,
     pub action: Action,
@@ -344,7 +346,7 @@ pub struct NotificationRow {
 /// A citizen's latest notifications, newest first.
 pub async fn notifications<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64, limit: i64) -> Result<Vec<NotificationRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT a.reference, a.service_slug, e.action, e.to_status, a.amount_due_cents, e.note, e.at FROM notifications n \
+        "SELECT n.id, n.read_at, a.reference, a.service_slug, e.action, e.to_status, a.amount_due_cents, e.note, e.at FROM notifications n \
          JOIN application_events e ON e.id = n.event_id JOIN applications a ON a.id = e.application_id \
          WHERE n.account_id = $1 ORDER BY n.id DESC LIMIT $2",
     )
@@ -356,6 +358,8 @@ pub async fn notifications<'e, E: Executor<'e, Database = Any>>(executor: E, acc
         .iter()
         .filter_map(|row| {
             Some(NotificationRow {
+                id: row.get("id"),
+                read: row.get::<Option<i64>, _>("read_at").is_some(),
                 reference: row.get::<Option<String>, _>("reference")?,
                 service_slug: row.get("service_slug"),
                 action: Action::parse(&row.get::<String, _>("action"))?,
@@ -372,4 +376,21 @@ pub async fn notifications<'e, E: Executor<'e, Database = Any>>(executor: E, acc
 pub async fn full_name<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64) -> Result<String, sqlx::Error> {
     let name: Option<(String, String)> = sqlx::query_as("SELECT first_name, surname FROM accounts WHERE id = $1").bind(account_id).fetch_optional(executor).await?;
     Ok(name.map(|(first, last)| format!("{first} {last}")).unwrap_or_default())
+}
+
+/// How many of the account's notifications are unread (the header's count).
+pub async fn unread_notifications<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL").bind(account_id).fetch_one(executor).await
+}
+
+/// Marks one notification (`Some(id)`) or all of the account's as read; only the
+/// account's own are touched.
+pub async fn mark_notifications_read<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64, id: Option<i64>, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL AND ($3 = 0 OR id = $3)")
+        .bind(now)
+        .bind(account_id)
+        .bind(id.unwrap_or(0))
+        .execute(executor)
+        .await?
+        .rows_affected())
 }

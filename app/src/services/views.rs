@@ -107,6 +107,8 @@ impl FormState {
 /// A status change the citizen is told about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
+    pub id: i64,
+    pub read: bool,
     pub reference: String,
     pub service_name: Text,
     pub action: Action,

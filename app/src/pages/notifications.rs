@@ -1,0 +1,76 @@
+//! `/notifications`: everything the portal told the citizen about their applications,
+//! newest first, unread ones marked; mark one or all as read. Plain forms, so it works
+//! without JavaScript. The dashboard shows the latest few with the same list.
+
+use crate::components::page_title::PageTitle;
+use crate::components::status::{action_text, format_time, StatusBadge};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::services::api::{notification_centre, MarkNotificationsRead};
+use crate::services::views::NotificationView;
+use leptos::prelude::*;
+
+/// Notifications as a list; with `mark_read`, each unread one has its own button.
+#[component]
+pub fn NotificationList(items: Vec<NotificationView>, #[prop(optional)] mark_read: Option<ServerAction<MarkNotificationsRead>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <ul class="notification-list">
+            {items.into_iter().map(|n| {
+                let unread = !n.read;
+                view! {
+                    <li class:notification--unread=unread>
+                        <p>
+                            {unread.then(|| view! { <span class="tag">{t!(i18n, notifications.new)}</span> " " })}
+                            <a href=format!("/applications/{}", n.reference)>{n.service_name.get(locale)} " " <span class="mono">{n.reference.clone()}</span></a>
+                        </p>
+                        <p>{action_text(i18n, n.action)} " " <StatusBadge status=n.to_status /></p>
+                        {n.note.clone().map(|note| view! { <p class="timeline__note">{note}</p> })}
+                        <p class="hint"><time>{format_time(n.at, locale)}</time></p>
+                        {mark_read.filter(|_| unread).map(|action| view! {
+                            <ActionForm action attr:class="inline-form">
+                                <input type="hidden" name="id" value=n.id.to_string() />
+                                <button type="submit" class="button button--secondary">
+                                    {t!(i18n, notifications.mark_read)}
+                                    <span class="visually-hidden">" " {n.reference.clone()}</span>
+                                </button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let mark_read = ServerAction::<MarkNotificationsRead>::new();
+    let mark_all = ServerAction::<MarkNotificationsRead>::new();
+    let items = Resource::new_blocking(move || (mark_read.version().get(), mark_all.version().get()), |_| notification_centre());
+    view! {
+        <PageTitle title=t_string!(i18n, notifications.title) />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(items) = items.await else { return ().into_any() };
+                let any_unread = items.iter().any(|n| !n.read);
+                view! {
+                    <h1>{t!(i18n, notifications.title)}</h1>
+                    <p>{t!(i18n, notifications.lead)}</p>
+                    {any_unread.then(|| view! {
+                        <ActionForm action=mark_all>
+                            <button type="submit" class="button button--secondary">{t!(i18n, notifications.mark_all)}</button>
+                        </ActionForm>
+                    })}
+                    {if items.is_empty() {
+                        view! { <p>{t!(i18n, notifications.none)}</p> }.into_any()
+                    } else {
+                        view! { <NotificationList items mark_read /> }.into_any()
+                    }}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
