@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { latestCode, logOut as logOutThroughMenu } from "./support";
+import { expectAccessible, latestCode, logOut as logOutThroughMenu } from "./support";
 
 // One set of citizen and officer journeys, run twice: in the phone's browser with
 // JavaScript ("mobile") and with JavaScript off ("no-js"). Nothing here waits for the
@@ -173,6 +173,22 @@ test("pay by card, open the receipt, verify it, read the notifications, log out"
   await expect(notifications).toContainText(reference);
   await expect(notifications).toContainText("Approved");
   await expect(notifications).toContainText("Payment received");
+
+  // The notification centre: unread ones counted in the menu, marked read one by one or all at once.
+  await page.goto("/notifications");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Notifications");
+  // On a phone the menu is folded away: its count is read from the page as sent.
+  const count = page.locator('#site-nav a[href="/notifications"] .count');
+  const unread = Number((await count.textContent())!.match(/\d+/)![0]);
+  expect(unread).toBeGreaterThan(2);
+  await expect(page.locator(".notification--unread")).toHaveCount(unread);
+  // axe runs in the page: only where JavaScript is on.
+  if (testInfo.project.name !== "no-js") await expectAccessible(page);
+  await page.locator(".notification--unread").first().getByRole("button", { name: /Mark as read/ }).click();
+  await expect(page.locator(".notification--unread")).toHaveCount(unread - 1);
+  await page.getByRole("button", { name: "Mark all as read" }).click();
+  await expect(page.locator(".notification--unread")).toHaveCount(0);
+  await expect(count).toHaveCount(0);
   await logOut(page, testInfo);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=\/dashboard/);
