@@ -48,6 +48,8 @@ pub enum Problem {
     DateMustBePast,
     DateMustBeFuture,
     InvalidChoice,
+    /// An end time not after its start.
+    EndsBeforeStart,
     FileRequired,
     FileTooLarge,
     FileWrongType,

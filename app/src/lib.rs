@@ -16,6 +16,7 @@ pub mod messages;
 pub mod pages;
 pub mod payments;
 pub mod services;
+pub mod status;
 pub mod shell;
 
 #[cfg(feature = "ssr")]

@@ -11,6 +11,8 @@ use crate::pages::admin_claims::AdminClaimsPage;
 use crate::pages::admin_messages::AdminMessagesPage;
 use crate::pages::account::{AccountPage, AccountSessionsPage};
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::status::StatusPage;
+use crate::pages::admin_status::AdminStatusPage;
 use crate::pages::admin_payments::AdminPaymentsPage;
 use crate::pages::applications::{ApplicationPage, MyApplicationsPage};
 use crate::pages::apply::{ApplyPage, CorrectPage};
@@ -103,6 +105,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/messages") view=AdminMessagesPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/status") view=AdminStatusPage ssr=SsrMode::Async />
                         <Route path=path!("/account/sessions") view=AccountSessionsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/payments") view=AdminPaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />

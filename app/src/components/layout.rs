@@ -5,6 +5,7 @@ use crate::islands::MenuButton;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::identity::api::{signed_in, LogOut};
 use crate::language::switch_href;
+use crate::status::api::{status_banner, HideNotice};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -14,7 +15,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t!(i18n, site.skip_link)}</a>
         <SiteHeader />
-        <main id="main" class="container" tabindex="-1">{children()}</main>
+        <main id="main" class="container" tabindex="-1">
+            <StatusNotices />
+            {children()}
+        </main>
         <SiteFooter />
     }
 }
@@ -82,6 +86,47 @@ fn SiteHeader() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// Current service notices (and "some services are unavailable" when the database is
+/// down), each with a plain form to hide it in this browser.
+#[component]
+fn StatusNotices() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let banner = Resource::new_blocking(|| (), |_| status_banner());
+    let hide = ServerAction::<HideNotice>::new();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(banner) = banner.await else { return ().into_any() };
+                let locale = i18n.get_locale_untracked();
+                let here = format!("{}{}", location.pathname.get_untracked(), Some(location.search.get_untracked()).filter(|s| !s.is_empty()).map(|s| format!("?{s}")).unwrap_or_default());
+                view! {
+                    {banner.degraded.then(|| view! {
+                        <div class="banner banner--attention notice" role="alert">
+                            <p>{t!(i18n, status_page.degraded)} " " <a href="/status">{t!(i18n, status_page.more)}</a></p>
+                        </div>
+                    })}
+                    {banner.notices.into_iter().map(|notice| {
+                        let next = here.clone();
+                        let attention = matches!(notice.kind.as_str(), "outage" | "maintenance");
+                        view! {
+                            <section class="banner notice" class:banner--attention=attention aria-label=notice.title.get(locale)>
+                                <p class="banner__title">{notice.title.get(locale)}</p>
+                                <p class="notice__body">{notice.body.get(locale)} " " <a href="/status">{t!(i18n, status_page.more)}</a></p>
+                                <ActionForm action=hide attr:class="inline-form notice__hide">
+                                    <input type="hidden" name="id" value=notice.id.to_string() />
+                                    <input type="hidden" name="next" value=next />
+                                    <button type="submit" class="link-button">{t!(i18n, status_page.dismiss)}</button>
+                                </ActionForm>
+                            </section>
+                        }
+                    }).collect_view()}
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
 

@@ -1,0 +1,6 @@
+//! Service status: notices admins post (information, planned maintenance, an outage,
+//! service restored), a banner on every page while one is current, and `/status`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod notices;
