@@ -50,6 +50,8 @@ pub enum Problem {
     InvalidChoice,
     /// An end time not after its start.
     EndsBeforeStart,
+    /// The current password, asked again before a change, is not right.
+    WrongPassword,
     FileRequired,
     FileTooLarge,
     FileWrongType,

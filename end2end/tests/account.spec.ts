@@ -68,6 +68,21 @@ test("a citizen logs out a session they do not recognise, and it stops working",
   await chooseLanguage(page, "Kiswahili");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mahali ulipoingia");
   await expectAccessible(page);
+  await chooseLanguage(page, "English");
+
+  // Changing the password asks for the current one first.
+  await page.goto("/account");
+  await page.getByLabel("Current password").fill("not my password at all");
+  await page.getByLabel("New password", { exact: true }).fill("jua kali la mchana mwema");
+  await page.getByLabel("Type the new password again").fill("jua kali la mchana mwema");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("alert")).toContainText("This is not your current password");
+  await expectAccessible(page);
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill("jua kali la mchana mwema");
+  await page.getByLabel("Type the new password again").fill("jua kali la mchana mwema");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Your password was changed. Every other browser was logged out.");
 });
 
 test("an admin sees where each message stands, never a one-time code", async ({ page }) => {

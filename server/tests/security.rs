@@ -86,3 +86,35 @@ async fn a_reset_code_for_one_account_cannot_reset_another_over_http() {
         server.test_db.drop_database().await;
     }
 }
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_ends_every_other_session_and_tells_the_citizen() {
+    use raia_app::errors::{AppError, Problem};
+    for test_db in TestDb::all().await {
+        let server = TestServer::start_with(test_db).await;
+        let here = support::log_in(&server, "12345678", "Harambee demo 2026", "+254712345678").await;
+        let elsewhere = support::log_in(&server, "12345678", "Harambee demo 2026", "+254712345678").await;
+        let token = here.split_once('=').unwrap().1.to_string();
+        let citizen = support::payment_world::account(&server, "12345678").await;
+        let identity = &server.state.identity;
+        let new = "mvua ya masika inanyesha leo";
+
+        // Someone at an unlocked phone, without the password, cannot change it.
+        let wrong = identity.change_password(&citizen, Some(&token), "not my password at all", new, new).await;
+        assert!(matches!(&wrong, Err(AppError::Invalid(p)) if p[0].field == "current_password" && p[0].problem == Problem::WrongPassword), "{wrong:?}");
+        assert_eq!(support::payment_world::account(&server, "12345678").await.failed_password_attempts, 1, "it counts towards the lockout");
+        let weak = identity.change_password(&citizen, Some(&token), "Harambee demo 2026", "password1234", "password1234").await;
+        assert!(matches!(&weak, Err(AppError::Invalid(p)) if p[0].field == "password"), "{weak:?}");
+
+        let before = support::payment_world::count(&server, "SELECT COUNT(*) FROM outbox_messages").await;
+        identity.change_password(&citizen, Some(&token), "Harambee demo 2026", new, new).await.unwrap();
+        assert_eq!(server.get_with("/dashboard", "cookie", &here).await.status(), StatusCode::OK, "this browser stays logged in");
+        let other = server.client.get(format!("{}/dashboard", server.base)).header("cookie", &elsewhere).header("accept", "text/html").send().await.unwrap();
+        assert_eq!(other.status(), StatusCode::FOUND, "every other browser is logged out");
+        let told = support::payment_world::count(&server, "SELECT COUNT(*) FROM outbox_messages WHERE body LIKE 'Your Raia password was changed.%'").await;
+        assert_eq!((support::payment_world::count(&server, "SELECT COUNT(*) FROM outbox_messages").await - before, told), (2, 2), "an SMS and an email");
+        let pending = session_cookie(&post_form(&server, "/api/login/password", "identifier=12345678&password=mvua+ya+masika+inanyesha+leo", None).await);
+        assert!(!pending.is_empty(), "the new password logs in");
+        server.test_db.drop_database().await;
+    }
+}

@@ -63,6 +63,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::DateMustBeFuture => t_string!(i18n, problems.date_must_be_future).to_string(),
         Problem::InvalidChoice => t_string!(i18n, problems.invalid_choice).to_string(),
         Problem::EndsBeforeStart => t_string!(i18n, problems.ends_before_start).to_string(),
+        Problem::WrongPassword => t_string!(i18n, problems.wrong_password).to_string(),
         Problem::FileRequired => t_string!(i18n, problems.file_required).to_string(),
         Problem::FileTooLarge => t_string!(i18n, problems.file_too_large).to_string(),
         Problem::FileWrongType => t_string!(i18n, problems.file_wrong_type).to_string(),

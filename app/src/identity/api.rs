@@ -245,3 +245,11 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     leptos_axum::redirect("/account/sessions?ended=others");
     Ok(())
 }
+
+#[server(endpoint = "account/password")]
+pub async fn change_password(current_password: String, password: String, password_confirm: String) -> Result<(), AppError> {
+    let account = crate::services::api::logged_in("/account").await?;
+    identity()?.change_password(&account, session_token().as_deref(), &current_password, &password, &password_confirm).await.map_err(with_status)?;
+    leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}

@@ -565,4 +565,57 @@ impl Identity {
         let Some(token) = token else { return Err(AppError::NotLoggedIn) };
         Ok(sessions::end_all_but(&self.db, account.id, &sessions::token_hash(token)).await?)
     }
+
+    /// Changes the password of a logged-in account: the current one first (a wrong one
+    /// counts towards the lockout, as at login), the new one by registration's rules,
+    /// typed twice. Every other session ends; this one stays. A notice goes by SMS and
+    /// email, written in the same transaction.
+    pub async fn change_password(&self, account: &Account, token: Option<&str>, current: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
+        let Some(token) = token else { return Err(AppError::NotLoggedIn) };
+        let now = self.now();
+        if current.is_empty() {
+            return Err(AppError::field("current_password", Problem::Required));
+        }
+        if let Some(until) = account.locked_until.filter(|until| *until > now) {
+            return Err(AppError::field("current_password", Problem::Locked { minutes: minutes_until(until, now) }));
+        }
+        if let Verified::No = self.hasher.verify(current, Some(&account.password_hash)).await {
+            let mut tx = self.db.begin_write().await?;
+            let outcome = accounts::record_wrong_password(&mut tx, account.id, now).await?;
+            tx.commit().await?;
+            return Err(AppError::field(
+                "current_password",
+                match outcome {
+                    WrongPassword::Counted => Problem::WrongPassword,
+                    WrongPassword::NowLocked => Problem::Locked { minutes: accounts::LOCK_SECONDS / 60 },
+                    WrongPassword::AlreadyLocked { until } => Problem::Locked { minutes: minutes_until(until, now) },
+                },
+            ));
+        }
+        let email = Email::parse(&account.email);
+        let details = PersonalDetails {
+            id_number: &account.id_number,
+            first_name: &account.first_name,
+            surname: &account.surname,
+            phone_e164: &account.phone,
+            email_local_part: email.as_ref().map(Email::local_part).unwrap_or_default(),
+        };
+        if let Err(problem) = check_new_password(password, &details) {
+            return Err(AppError::field("password", problem));
+        }
+        if password != password_confirm {
+            return Err(AppError::field("password_confirm", Problem::PasswordsDiffer));
+        }
+        let hash = self.hasher.hash(password).await.map_err(|_| AppError::Internal)?;
+        let mut tx = self.db.begin_write().await?;
+        accounts::set_password_hash(&mut tx, account.id, &hash).await?;
+        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2").bind(account.id).bind(sessions::token_hash(token)).execute(&mut *tx).await?;
+        let language = account.language;
+        let body = texts::password_changed(language);
+        outbox::queue(&mut tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
+        outbox::queue(&mut tx, &Message::email(&account.email, language, texts::password_changed_subject(language), body).for_account(account.id), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -2,11 +2,11 @@
 //! the language Raia writes to them in. `/account/sessions`: where they are logged in,
 //! with a way to log any of it out. Plain forms: both work without JavaScript.
 
-use crate::components::forms::{ErrorSummary, FormProblems, Radios, SubmitButton};
+use crate::components::forms::{ErrorSummary, Field, FormProblems, Radios, SubmitButton};
 use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::identity::api::{my_account, my_sessions, EndOtherSessions, EndSession, SetMessageLanguage};
+use crate::identity::api::{my_account, ChangePassword, my_sessions, EndOtherSessions, EndSession, SetMessageLanguage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -16,16 +16,21 @@ pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SetMessageLanguage>::new();
     let problems = FormProblems::new(save);
+    let change = ServerAction::<ChangePassword>::new();
+    // Each form's problems come back for its own action only.
+    let password_problems = FormProblems::new(change);
     let account = Resource::new_blocking(|| (), |_| my_account());
     view! {
         <PageTitle title=t_string!(i18n, account.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(me) = account.await else { return ().into_any() };
-                let saved = query.read_untracked().get("saved").is_some();
+                let saved = query.read_untracked().get("saved");
                 view! {
-                    {saved.then(|| view! {
-                        <div class="banner banner--success" role="status"><p>{t!(i18n, account.saved_language)}</p></div>
+                    {saved.map(|what| view! {
+                        <div class="banner banner--success" role="status">
+                            <p>{if what == "password" { t_string!(i18n, account.saved_password) } else { t_string!(i18n, account.saved_language) }}</p>
+                        </div>
                     })}
                     <h1>{t!(i18n, account.title)}</h1>
                     <h2>{t!(i18n, account.details)}</h2>
@@ -47,6 +52,15 @@ pub fn AccountPage() -> impl IntoView {
                             selected=Some(me.language.clone())
                         />
                         <SubmitButton label=t_string!(i18n, account.save).to_string() />
+                    </ActionForm>
+                    <h2>{t!(i18n, account.password_title)}</h2>
+                    <p>{t!(i18n, account.password_lead)}</p>
+                    <ErrorSummary problems=password_problems />
+                    <ActionForm action=change>
+                        <Field problems=password_problems name="current_password" input_type="password" autocomplete="current-password" label=t_string!(i18n, account.current_password).to_string() />
+                        <Field problems=password_problems name="password" input_type="password" autocomplete="new-password" label=t_string!(i18n, account.new_password).to_string() hint=Some(t_string!(i18n, account.new_password_hint).to_string()) />
+                        <Field problems=password_problems name="password_confirm" input_type="password" autocomplete="new-password" label=t_string!(i18n, account.confirm_password).to_string() />
+                        <SubmitButton label=t_string!(i18n, account.change_password).to_string() />
                     </ActionForm>
                     <h2>{t!(i18n, account.sessions_title)}</h2>
                     <p><a href="/account/sessions">{t!(i18n, account.sessions_link)}</a></p>
