@@ -66,6 +66,7 @@ pub async fn ensure(world: &World, group: Group, count: usize) -> BenchResult<Ve
                 phone: &format!("+2547{prefix:02}{index:06}"),
                 password_hash: &hash,
                 role: ROLE_CITIZEN,
+                language: raia_app::i18n::Locale::en,
             };
             accounts::insert(&mut tx, &account, now).await.map_err(|e| format!("account {}: {e}", person.id_number))?;
         }
