@@ -1,6 +1,6 @@
 //! Citizens' accounts: creation, look-up by any identifier, lockout after wrong passwords.
 
-use crate::i18n::Locale;
+use crate::i18n::{I18nLocaleTrait, Locale};
 use crate::identity::contact::Identifier;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -29,6 +29,11 @@ pub struct Account {
 }
 
 impl Account {
+    /// `12****78`: enough for the citizen to recognise, never the whole number.
+    pub fn masked_id_number(&self) -> String {
+        crate::identity::contact::IdNumber::parse(&self.id_number).map(|id| id.masked()).unwrap_or_default()
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.surname)
     }
@@ -63,7 +68,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Account {
         locked_until: row.get("locked_until"),
         agency: row.get("agency"),
         disabled: row.get::<i64, _>("disabled") != 0,
-        language: crate::messages::texts::language(&row.get::<String, _>("preferred_language")),
+        language: row.get::<String, _>("preferred_language").parse().unwrap_or_default(),
     }
 }
 
@@ -112,7 +117,7 @@ pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>
     .bind(account.password_hash)
     .bind(account.role)
     .bind(now)
-    .bind(crate::messages::texts::language_code(account.language))
+    .bind(account.language.as_str())
     .fetch_one(&mut **tx)
     .await
 }
@@ -190,6 +195,6 @@ pub async fn mark_phone_verified(tx: &mut Transaction<'static, Any>, account_id:
 }
 
 pub async fn set_language(tx: &mut Transaction<'static, Any>, account_id: i64, language: Locale) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET preferred_language = $1 WHERE id = $2").bind(crate::messages::texts::language_code(language)).bind(account_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE accounts SET preferred_language = $1 WHERE id = $2").bind(language.as_str()).bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }

@@ -196,10 +196,10 @@ pub async fn my_account() -> Result<AccountDetails, AppError> {
     let account = crate::services::api::logged_in("/account").await?;
     Ok(AccountDetails {
         full_name: account.full_name(),
-        masked_id_number: crate::identity::contact::IdNumber::parse(&account.id_number).map(|id| id.masked()).unwrap_or_default(),
+        masked_id_number: account.masked_id_number(),
         email: account.email.clone(),
         phone: account.phone.clone(),
-        language: crate::messages::texts::language_code(account.language).to_string(),
+        language: account.language.to_string(),
     })
 }
 

@@ -378,7 +378,7 @@ impl Identity {
     pub async fn account_summary(&self, token: Option<&str>) -> Result<Option<AccountSummary>, AppError> {
         Ok(self.current_account(token).await?.map(|account| AccountSummary {
             full_name: format!("{} {}", account.first_name, account.surname),
-            masked_id_number: IdNumber::parse(&account.id_number).map(|id| id.masked()).unwrap_or_default(),
+            masked_id_number: account.masked_id_number(),
             role: account.role,
         }))
     }
@@ -486,6 +486,21 @@ impl Identity {
             None => None,
         };
         let Some(account) = account else { return Err(AppError::field("", Problem::FlowExpired)) };
+        let hash = self.hash_new_password(&account, password, password_confirm).await?;
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 OR token_hash = $2")
+            .bind(account.id)
+            .bind(&session.token_hash)
+            .execute(&mut *tx)
+            .await?;
+        self.replace_password_in(&mut tx, &account, &hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks a new password by registration's rules, given the account's own details, and
+    /// that it was typed the same twice; its hash.
+    async fn hash_new_password(&self, account: &Account, password: &str, password_confirm: &str) -> Result<String, AppError> {
         let email = Email::parse(&account.email);
         let details = PersonalDetails {
             id_number: &account.id_number,
@@ -500,21 +515,19 @@ impl Identity {
         if password != password_confirm {
             return Err(AppError::field("password_confirm", Problem::PasswordsDiffer));
         }
-        let hash = self.hasher.hash(password).await.map_err(|_| AppError::Internal)?;
+        self.hasher.hash(password).await.map_err(|_| AppError::Internal)
+    }
+
+    /// Stores a new password hash, unlocks the account and tells the citizen by SMS and
+    /// email, in the caller's transaction (which also ends the sessions it must).
+    async fn replace_password_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: &Account, hash: &str) -> Result<(), AppError> {
         let now = self.now();
-        let mut tx = self.db.begin_write().await?;
-        accounts::set_password_hash(&mut tx, account.id, &hash).await?;
-        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1 OR token_hash = $2")
-            .bind(account.id)
-            .bind(&session.token_hash)
-            .execute(&mut *tx)
-            .await?;
+        accounts::set_password_hash(tx, account.id, hash).await?;
+        accounts::clear_wrong_passwords(tx, account.id).await?;
         let language = account.language;
         let body = texts::password_changed(language);
-        outbox::queue(&mut tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
-        outbox::queue(&mut tx, &Message::email(&account.email, language, texts::password_changed_subject(language), body).for_account(account.id), now).await?;
-        tx.commit().await?;
+        outbox::queue(tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
+        outbox::queue(tx, &Message::email(&account.email, language, texts::password_changed_subject(language), body).for_account(account.id), now).await?;
         Ok(())
     }
 
@@ -522,11 +535,7 @@ impl Identity {
 
     /// Saves the language messages are written in (`en` or `sw`).
     pub async fn set_language(&self, account: &Account, code: &str) -> Result<(), AppError> {
-        let language = match code {
-            "en" => Locale::en,
-            "sw" => Locale::sw,
-            _ => return Err(AppError::field("language", Problem::Required)),
-        };
+        let Ok(language) = code.parse::<Locale>() else { return Err(AppError::field("language", Problem::Required)) };
         let mut tx = self.db.begin_write().await?;
         accounts::set_language(&mut tx, account.id, language).await?;
         tx.commit().await?;
@@ -563,7 +572,7 @@ impl Identity {
     /// "Log out everywhere else": every session of the account but the one asking.
     pub async fn end_other_sessions(&self, account: &Account, token: Option<&str>) -> Result<u64, AppError> {
         let Some(token) = token else { return Err(AppError::NotLoggedIn) };
-        Ok(sessions::end_all_but(&self.db, account.id, &sessions::token_hash(token)).await?)
+        Ok(sessions::end_all_but(self.db.pool(), account.id, &sessions::token_hash(token)).await?)
     }
 
     /// Changes the password of a logged-in account: the current one first (a wrong one
@@ -592,29 +601,10 @@ impl Identity {
                 },
             ));
         }
-        let email = Email::parse(&account.email);
-        let details = PersonalDetails {
-            id_number: &account.id_number,
-            first_name: &account.first_name,
-            surname: &account.surname,
-            phone_e164: &account.phone,
-            email_local_part: email.as_ref().map(Email::local_part).unwrap_or_default(),
-        };
-        if let Err(problem) = check_new_password(password, &details) {
-            return Err(AppError::field("password", problem));
-        }
-        if password != password_confirm {
-            return Err(AppError::field("password_confirm", Problem::PasswordsDiffer));
-        }
-        let hash = self.hasher.hash(password).await.map_err(|_| AppError::Internal)?;
+        let hash = self.hash_new_password(account, password, password_confirm).await?;
         let mut tx = self.db.begin_write().await?;
-        accounts::set_password_hash(&mut tx, account.id, &hash).await?;
-        accounts::clear_wrong_passwords(&mut tx, account.id).await?;
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2").bind(account.id).bind(sessions::token_hash(token)).execute(&mut *tx).await?;
-        let language = account.language;
-        let body = texts::password_changed(language);
-        outbox::queue(&mut tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
-        outbox::queue(&mut tx, &Message::email(&account.email, language, texts::password_changed_subject(language), body).for_account(account.id), now).await?;
+        sessions::end_all_but(&mut *tx, account.id, &sessions::token_hash(token)).await?;
+        self.replace_password_in(&mut tx, account, &hash).await?;
         tx.commit().await?;
         Ok(())
     }

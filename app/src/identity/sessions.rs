@@ -232,9 +232,10 @@ pub async fn end_by_public_id(db: &Db, account_id: i64, public_id: &str) -> Resu
     if public_id.len() != PUBLIC_ID_LENGTH || !public_id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Ok(false);
     }
-    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, 16) = $2")
+    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, $3) = $2")
         .bind(account_id)
         .bind(public_id)
+        .bind(PUBLIC_ID_LENGTH as i64)
         .execute(db.pool())
         .await?
         .rows_affected();
@@ -242,6 +243,6 @@ pub async fn end_by_public_id(db: &Db, account_id: i64, public_id: &str) -> Resu
 }
 
 /// Ends every session of the account but the one named. Returns how many ended.
-pub async fn end_all_but(db: &Db, account_id: i64, keep_token_hash: &str) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2").bind(account_id).bind(keep_token_hash).execute(db.pool()).await?.rows_affected())
+pub async fn end_all_but<'e, E: sqlx::Executor<'e, Database = Any>>(executor: E, account_id: i64, keep_token_hash: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2").bind(account_id).bind(keep_token_hash).execute(executor).await?.rows_affected())
 }

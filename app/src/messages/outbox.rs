@@ -2,7 +2,7 @@
 //! reports, with its delivery state (queued, sending, sent, failed).
 
 use crate::db::Db;
-use crate::i18n::Locale;
+use crate::i18n::{I18nLocaleTrait, Locale};
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row, Transaction};
 
@@ -80,7 +80,7 @@ pub async fn queue(tx: &mut Transaction<'static, Any>, message: &Message, now: i
     .bind(now)
     .bind(i64::from(message.holds_secret))
     .bind(message.account_id)
-    .bind(crate::messages::texts::language_code(message.language))
+    .bind(message.language.as_str())
     .fetch_one(&mut **tx)
     .await
 }

@@ -11,22 +11,6 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 
-/// The language a stored choice names; English for anything else.
-pub fn language(code: &str) -> Locale {
-    match code {
-        "sw" => Locale::sw,
-        _ => Locale::en,
-    }
-}
-
-/// The code a language is stored as.
-pub fn language_code(l: Locale) -> &'static str {
-    match l {
-        Locale::en => "en",
-        Locale::sw => "sw",
-    }
-}
-
 pub fn code_subject(l: Locale) -> String {
     td_string!(l, messages.code_subject).to_string()
 }
