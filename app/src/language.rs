@@ -42,12 +42,7 @@ pub fn locale_of_request(cookie_header: Option<&str>, accept_language: Option<&s
         "en" => Some(Locale::en),
         _ => None,
     };
-    let from_cookie = cookie_header
-        .into_iter()
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| chosen(value));
+    let from_cookie = cookie_header.and_then(|header| crate::cookies::cookie_in(header, LOCALE_COOKIE)).and_then(chosen);
     let from_header = || accept_language.into_iter().flat_map(|header| header.split(',')).find_map(|item| chosen(item.split(';').next().unwrap_or("")));
     from_cookie.or_else(from_header).unwrap_or(Locale::en)
 }

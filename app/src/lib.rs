@@ -8,6 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod calendar;
 pub mod components;
+pub mod cookies;
 pub mod errors;
 pub mod identity;
 pub mod islands;

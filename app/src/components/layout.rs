@@ -102,7 +102,7 @@ fn StatusNotices() -> impl IntoView {
             {move || Suspend::new(async move {
                 let Ok(banner) = banner.await else { return ().into_any() };
                 let locale = i18n.get_locale_untracked();
-                let here = format!("{}{}", location.pathname.get_untracked(), Some(location.search.get_untracked()).filter(|s| !s.is_empty()).map(|s| format!("?{s}")).unwrap_or_default());
+                let here = path_and_query(&location.pathname.get_untracked(), &location.search.get_untracked());
                 view! {
                     {banner.degraded.then(|| view! {
                         <div class="banner banner--attention notice" role="alert">
@@ -130,16 +130,17 @@ fn StatusNotices() -> impl IntoView {
     }
 }
 
+/// This page's address as a link back to it: `/path?query`.
+fn path_and_query(path: &str, search: &str) -> String {
+    if search.is_empty() { path.to_string() } else { format!("{path}?{search}") }
+}
+
 /// "English | Kiswahili": plain links through the server, so they work without JavaScript.
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let here = move || {
-        let search = location.search.get();
-        let separator = if search.is_empty() { "" } else { "?" };
-        format!("{}{separator}{search}", location.pathname.get())
-    };
+    let here = move || path_and_query(&location.pathname.get(), &location.search.get());
 
     let option = move |locale: Locale, code: &'static str| {
         // Each language is named in itself, whatever language the page is in.

@@ -79,15 +79,7 @@ pub fn session_token() -> Option<String> {
 
 /// The session token in a request's cookies (for handlers outside Leptos).
 pub fn token_from_headers(headers: &http::HeaderMap, cookie: &SessionCookie) -> Option<String> {
-    let name = &cookie.name;
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.to_string())
+    crate::cookies::cookie_value(headers, &cookie.name)
 }
 
 pub fn set_session_cookie(token: &str) {

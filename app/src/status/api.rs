@@ -19,6 +19,8 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// Started and not yet ended: the rule `notices::current` asks the database, for the
+    /// list at `/status`, which has every notice in hand already.
     pub fn is_current(&self, now: i64) -> bool {
         self.starts_at <= now && self.ends_at.is_none_or(|end| end > now)
     }
@@ -38,14 +40,9 @@ const HIDDEN_COOKIE: &str = "raia_hidden_notices";
 
 #[cfg(feature = "ssr")]
 fn hidden_notices() -> Vec<i64> {
-    let header = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).reduce(|a, b| format!("{a}; {b}")))
-        .unwrap_or_default();
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == HIDDEN_COOKIE)
-        .map(|(_, value)| value.split('.').filter_map(|id| id.parse().ok()).collect())
+    use_context::<http::request::Parts>()
+        .and_then(|parts| crate::cookies::cookie_value(&parts.headers, HIDDEN_COOKIE))
+        .map(|value| value.split('.').filter_map(|id| id.parse().ok()).collect())
         .unwrap_or_default()
 }
 
