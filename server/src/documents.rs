@@ -10,7 +10,7 @@ use raia_app::errors::{AppError, Problem};
 use raia_app::identity::web::token_from_headers;
 use raia_app::language::{encode_query_value, safe_return_path};
 use raia_app::services::documents::MAX_BYTES;
-use raia_app::services::service::FormTarget;
+use raia_app::services::service::{DocumentDownload, FormTarget};
 
 /// The largest request body accepted: one file of at most 5 MB plus the form's fields. A
 /// larger upload is cut off here and answered with "too large".
@@ -111,7 +111,13 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    match state.applications.document(&account, id).await {
+    file_response(state.applications.document(&account, id).await)
+}
+
+/// A stored file as the browser shows it (an application's document, a support request's
+/// screenshot); 404 when the asker may not see it.
+pub fn file_response(document: Result<DocumentDownload, AppError>) -> Response {
+    match document {
         Ok(document) => {
             let mut response = document.bytes.into_response();
             let headers = response.headers_mut();

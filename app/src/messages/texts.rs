@@ -35,6 +35,15 @@ pub fn staff_account_opened(l: Locale, first_name: &str) -> String {
     fill(&td_string!(l, messages.staff_account_opened).to_string(), &[("name", first_name)])
 }
 
+pub fn support_reply_subject(l: Locale, reference: &str) -> String {
+    fill(&td_string!(l, messages.support_reply_subject).to_string(), &[("reference", reference)])
+}
+
+/// The email a staff answer on a support ticket sends its citizen, with the answer itself.
+pub fn support_reply(l: Locale, reference: &str, reply: &str, link: &str) -> String {
+    fill(&td_string!(l, messages.support_reply).to_string(), &[("reference", reference), ("reply", reply), ("link", link)])
+}
+
 /// What an application's move tells its citizen.
 pub struct ApplicationMove<'a> {
     pub action: Action,
@@ -152,5 +161,13 @@ mod tests {
         assert_eq!(login_code(Locale::sw, "123456"), "Msimbo wako wa kuingia Raia ni 123456. Utaisha baada ya dakika 10. Usimpe mtu: wafanyakazi wa Raia hawatauomba kamwe.");
         assert!(login_code(Locale::en, "123456").starts_with("Your Raia login code is 123456."));
         assert!(payment_failed(Locale::sw, false, 1032, 105_000, "PSP-2026-000001").contains("malipo yalighairiwa kwenye simu"));
+    }
+
+    #[test]
+    fn a_support_reply_quotes_the_answer_in_the_citizens_language() {
+        let email = support_reply(Locale::sw, "TKT-2026-000007", "Tumeona malipo yako.", "https://raia.example/support/TKT-2026-000007");
+        assert!(email.contains("TKT-2026-000007") && email.contains("Tumeona malipo yako.") && email.contains("https://raia.example/support/TKT-2026-000007"), "{email}");
+        assert!(support_reply_subject(Locale::sw, "TKT-2026-000007").starts_with("Raia: "));
+        assert_ne!(support_reply(Locale::en, "TKT-2026-000007", "x", "y"), support_reply(Locale::sw, "TKT-2026-000007", "x", "y"));
     }
 }
