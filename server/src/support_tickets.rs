@@ -3,6 +3,7 @@
 //! screenshot comes back as bytes. The rules live in `raia_app::support::service`.
 
 use crate::state::AppState;
+use crate::documents::read_form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,49 +20,6 @@ pub const MAX_REQUEST_BYTES: usize = crate::documents::MAX_REQUEST_BYTES;
 
 /// Where the form is: problems are sent back there, as a server function's would be.
 const FORM_PAGE: &str = "/support";
-
-#[derive(Default)]
-struct OpenForm {
-    topic: String,
-    application: String,
-    message: String,
-    file_name: String,
-    bytes: Vec<u8>,
-    too_large: bool,
-}
-
-async fn read_form(mut multipart: Multipart) -> OpenForm {
-    let mut form = OpenForm::default();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(part)) => {
-                let name = part.name().unwrap_or("").to_string();
-                if name == "screenshot" {
-                    form.file_name = part.file_name().unwrap_or("").to_string();
-                    match part.bytes().await {
-                        Ok(bytes) => form.bytes = bytes.to_vec(),
-                        Err(_) => form.too_large = true,
-                    }
-                    continue;
-                }
-                let value = part.text().await.unwrap_or_default();
-                match name.as_str() {
-                    "topic" => form.topic = value,
-                    "application" => form.application = value,
-                    "message" => form.message = value,
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            // The body limit cut the request short: the screenshot was too big.
-            Err(_) => {
-                form.too_large = true;
-                break;
-            }
-        }
-    }
-    form
-}
 
 /// The form's page with the problems in its address, where `FormProblems::at` reads them.
 fn back_with(error: AppError) -> Response {
@@ -81,14 +39,14 @@ pub async fn open(State(state): State<AppState>, headers: HeaderMap, multipart: 
         Ok(None) => return Redirect::to(&format!("/login?next={}", encode_query_value(FORM_PAGE))).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let form = read_form(multipart).await;
+    let form = read_form(multipart, "screenshot").await;
     let screenshot = match (form.too_large, form.bytes.is_empty()) {
         (true, _) => Screenshot::TooLarge,
         // No file chosen: browsers send an empty part.
         (false, true) => Screenshot::None,
         (false, false) => Screenshot::File { name: &form.file_name, bytes: &form.bytes },
     };
-    let ticket = TicketForm { topic: &form.topic, application: &form.application, message: &form.message, screenshot };
+    let ticket = TicketForm { topic: form.text("topic"), application: form.text("application"), message: form.text("message"), screenshot };
     match Support::from(&state.applications).open(&account, &ticket).await {
         Ok(reference) => Redirect::to(&format!("/support/{reference}?opened=1")).into_response(),
         Err(error @ AppError::Invalid(_)) => back_with(error),

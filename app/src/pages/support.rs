@@ -269,12 +269,11 @@ pub fn SupportDeskPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
+                let (home_href, home_name) = if base.starts_with("/admin") { ("/admin", t_string!(i18n, admin.title)) } else { ("/officer", t_string!(i18n, officer.queue_title)) };
                 match desk.await {
                     Ok(desk) => view! {
                         <PageTitle title=t_string!(i18n, support.desk_title) />
-                        <p><a href=if base.starts_with("/admin") { "/admin" } else { "/officer" }>
-                            {if base.starts_with("/admin") { t_string!(i18n, admin.title) } else { t_string!(i18n, officer.queue_title) }}
-                        </a></p>
+                        <p><a href=home_href>{home_name}</a></p>
                         <h1>{t!(i18n, support.desk_title)}</h1>
                         <p>{t!(i18n, support.desk_lead)}</p>
                         <p class="results-count" role="status">{t_string!(i18n, support.desk_waiting).replace("{count}", &desk.awaiting_staff.to_string())}</p>
