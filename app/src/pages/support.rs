@@ -220,7 +220,7 @@ pub fn SupportTicketPage() -> impl IntoView {
                             <div class="narrow">
                                 {query.get("opened").map(|_| view! {
                                     <div class="panel panel--confirm" role="status">
-                                        <h2 class="panel__label">{t!(i18n, support.opened_title)}</h2>
+                                        <p class="panel__label">{t!(i18n, support.opened_title)}</p>
                                         <p class="panel__value mono">{summary.reference.clone()}</p>
                                         <p>{t!(i18n, support.opened_next)}</p>
                                     </div>
