@@ -4,7 +4,7 @@
 //! citizen by email and in their notifications in the answer's own transaction.
 #![cfg(feature = "ssr")]
 
-use raia_app::clock::{Clock, ManualClock};
+use raia_app::clock::ManualClock;
 use raia_app::db::{Backend, Db};
 use raia_app::errors::{AppError, FieldProblem, Problem};
 use raia_app::i18n::Locale;

@@ -42,7 +42,7 @@ async fn a_citizen_opens_a_request_without_javascript_and_an_admin_answers_it() 
 
         // Anonymous: to the login page, which comes back here; nothing is read or stored.
         let anonymous = server.client.get(format!("{}/support", server.base)).header("accept", "text/html").send().await.unwrap();
-        assert_eq!((anonymous.status(), location(&anonymous)), (StatusCode::FOUND, "/login?next=%2Fsupport".to_string()));
+        assert_eq!((anonymous.status(), location(&anonymous)), (StatusCode::FOUND, "/login?next=/support".to_string()));
         let anonymous = open(&server, None, Form::new().text("topic", "login").text("message", "hello")).await;
         assert!(location(&anonymous).starts_with("/login?next="), "{}", location(&anonymous));
 

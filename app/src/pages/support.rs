@@ -349,6 +349,8 @@ pub fn SupportDeskTicketPage() -> impl IntoView {
                         let title = t_string!(i18n, support.ticket_title).replace("{reference}", &summary.reference);
                         let here = format!("{base}/{}", summary.reference);
                         let open = summary.status != TicketStatus::Resolved;
+                        // Each form keeps its own copy.
+                        let (answer_reference, answer_here) = (summary.reference.clone(), here.clone());
                         view! {
                             <PageTitle title=title.clone() />
                             <div class="narrow">
@@ -366,14 +368,14 @@ pub fn SupportDeskTicketPage() -> impl IntoView {
                                         <h2>{t!(i18n, support.answer)}</h2>
                                         <ErrorSummary problems />
                                         <ActionForm action=answer>
-                                            <input type="hidden" name="reference" value=summary.reference.clone() />
-                                            <input type="hidden" name="return_to" value=here.clone() />
+                                            <input type="hidden" name="reference" value=answer_reference />
+                                            <input type="hidden" name="return_to" value=answer_here />
                                             <MessageField problems label=t_string!(i18n, support.answer).to_string() hint=t_string!(i18n, support.answer_hint).to_string() />
                                             <SubmitButton label=t_string!(i18n, support.send_answer).to_string() />
                                         </ActionForm>
                                         <ActionForm action=resolve>
                                             <input type="hidden" name="reference" value=summary.reference.clone() />
-                                            <input type="hidden" name="return_to" value=here.clone() />
+                                            <input type="hidden" name="return_to" value=here />
                                             <button type="submit" class="button button--secondary">{t!(i18n, support.resolve)}</button>
                                         </ActionForm>
                                     }
