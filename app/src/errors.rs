@@ -52,6 +52,16 @@ pub enum Problem {
     EndsBeforeStart,
     /// The current password, asked again before a change, is not right.
     WrongPassword,
+    /// The citizen turned codes by SMS and email off (they log in with their app).
+    MessageCodesOff,
+    /// Codes by message can only be turned off while an authenticator app is on.
+    NeedsAuthenticator,
+    AuthenticatorAlreadyOn,
+    AuthenticatorCodeWrong,
+    /// This code from the app was used already; the next one is needed.
+    AuthenticatorCodeUsed,
+    /// The new email or phone is the one the account already has.
+    SameContact,
     FileRequired,
     FileTooLarge,
     FileWrongType,

@@ -11,6 +11,8 @@ use crate::pages::admin_claims::AdminClaimsPage;
 use crate::pages::admin_messages::AdminMessagesPage;
 use crate::pages::account::{AccountPage, AccountSessionsPage};
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::account_contact::{ContactConfirmPage, EmailChangePage, PhoneChangePage};
+use crate::pages::account_security::{AccountActivityPage, AccountSecurityPage, AuthenticatorSetupPage};
 use crate::pages::status::StatusPage;
 use crate::pages::admin_status::AdminStatusPage;
 use crate::pages::admin_payments::AdminPaymentsPage;
@@ -110,6 +112,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/status") view=AdminStatusPage ssr=SsrMode::Async />
                         <Route path=path!("/account/sessions") view=AccountSessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/security") view=AccountSecurityPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/security/authenticator") view=AuthenticatorSetupPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/activity") view=AccountActivityPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/email") view=EmailChangePage ssr=SsrMode::Async />
+                        <Route path=path!("/account/phone") view=PhoneChangePage ssr=SsrMode::Async />
+                        <Route path=path!("/account/contact/confirm") view=ContactConfirmPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/payments") view=AdminPaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />
                         <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />

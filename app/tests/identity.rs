@@ -31,6 +31,7 @@ async fn world(test_db: TestDb) -> World {
         clock: Arc::new(clock.clone()),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(2),
+        secrets: raia_app::identity::sealing::SecretsKey::dev(),
     };
     World { identity, outbox: db, clock, test_db }
 }
@@ -67,7 +68,7 @@ impl World {
         let pending = self.identity.log_in(None, IP, identifier, PASSWORD, None).await.unwrap();
         self.identity.send_login_code(Some(&pending), "sms").await.unwrap();
         let code = self.last_code_to("+254722000333").await;
-        let (token, next) = self.identity.verify_login_code(Some(&pending), &code).await.unwrap();
+        let (token, next) = self.identity.verify_login_code(Some(&pending), &code, IP).await.unwrap();
         assert_eq!(next, "/dashboard");
         token
     }
@@ -153,7 +154,7 @@ async fn login_takes_password_then_code_and_rotates_the_session_each_step() {
             let message = w.last_message_to("baraka@example.com").await;
             assert_eq!(message.subject.as_deref(), Some("Your Raia code"));
             let code = w.last_code_to("baraka@example.com").await;
-            let (token, next) = id.verify_login_code(Some(&pending), &code).await.unwrap();
+            let (token, next) = id.verify_login_code(Some(&pending), &code, IP).await.unwrap();
             assert_eq!(next, "/applications");
             assert_ne!(token, pending, "a new session id after the code step");
             assert!(id.session(Some(&pending)).await.unwrap().is_none());
@@ -163,7 +164,7 @@ async fn login_takes_password_then_code_and_rotates_the_session_each_step() {
             assert_eq!(summary.full_name, "Baraka Mutua");
             assert_eq!(summary.masked_id_number, "67****23");
             // Single use.
-            assert_eq!(problem(id.verify_login_code(Some(&pending), &code).await), Problem::FlowExpired);
+            assert_eq!(problem(id.verify_login_code(Some(&pending), &code, IP).await), Problem::FlowExpired);
             w.clock.advance(31);
         }
         w.test_db.drop_database().await;
@@ -230,7 +231,7 @@ async fn codes_expire_void_after_five_wrong_entries_and_resend_is_limited() {
         id.send_login_code(Some(&pending), "sms").await.unwrap();
         let code = w.last_code_to("+254722000333").await;
         w.clock.advance(10 * 60 + 1);
-        assert_eq!(problem(id.verify_login_code(Some(&pending), &code).await), Problem::CodeExpired);
+        assert_eq!(problem(id.verify_login_code(Some(&pending), &code, IP).await), Problem::CodeExpired);
 
         // Five wrong entries void the code, even the right one afterwards.
         let pending = id.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
@@ -238,11 +239,11 @@ async fn codes_expire_void_after_five_wrong_entries_and_resend_is_limited() {
         let code = w.last_code_to("+254722000333").await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for left in (1..5).rev() {
-            assert_eq!(problem(id.verify_login_code(Some(&pending), wrong).await), Problem::CodeWrong { attempts_left: left });
+            assert_eq!(problem(id.verify_login_code(Some(&pending), wrong, IP).await), Problem::CodeWrong { attempts_left: left });
         }
-        assert_eq!(problem(id.verify_login_code(Some(&pending), wrong).await), Problem::CodeVoided);
-        assert_eq!(problem(id.verify_login_code(Some(&pending), &code).await), Problem::CodeVoided);
-        assert_eq!(problem(id.verify_login_code(Some(&pending), "12a456").await), Problem::CodeFormat);
+        assert_eq!(problem(id.verify_login_code(Some(&pending), wrong, IP).await), Problem::CodeVoided);
+        assert_eq!(problem(id.verify_login_code(Some(&pending), &code, IP).await), Problem::CodeVoided);
+        assert_eq!(problem(id.verify_login_code(Some(&pending), "12a456", IP).await), Problem::CodeFormat);
 
         // Resend after 30 seconds; the new code replaces the old.
         w.clock.advance(60);
@@ -256,7 +257,7 @@ async fn codes_expire_void_after_five_wrong_entries_and_resend_is_limited() {
         let second = w.last_code_to("+254722000333").await;
         if first != second {
             // The first code was replaced: it is now just a wrong code.
-            assert!(matches!(problem(id.verify_login_code(Some(&pending), &first).await), Problem::CodeWrong { .. }));
+            assert!(matches!(problem(id.verify_login_code(Some(&pending), &first, IP).await), Problem::CodeWrong { .. }));
         }
 
         // At most five codes an hour per account (four were sent above within the hour... count them).
@@ -367,7 +368,7 @@ async fn a_reset_code_works_only_for_the_account_and_flow_it_was_sent_for() {
         id.send_login_code(Some(&pending), "sms").await.unwrap();
         let login_code = w.last_code_to("+254722000333").await;
         let next_login = id.log_in(Some(&pending), IP, "34567890", PASSWORD, None).await.unwrap();
-        assert_eq!(problem(id.verify_login_code(Some(&next_login), &login_code).await), Problem::FlowExpired);
+        assert_eq!(problem(id.verify_login_code(Some(&next_login), &login_code, IP).await), Problem::FlowExpired);
         assert!(id.current_account(Some(&next_login)).await.unwrap().is_none());
         w.test_db.drop_database().await;
     }
@@ -556,5 +557,193 @@ async fn a_staff_password_given_from_the_shell_follows_the_citizens_rules() {
         }
         staff::create_from_shell(&w.identity, &[], &new, Some("granite ferry under moonlight")).await.expect("a strong password is taken");
         w.test_db.drop_database().await;
+    }
+}
+
+// ---------------------------------------------------------------- account security
+
+mod account_security {
+    use super::*;
+    use raia_app::identity::accounts::{self, Account};
+    use raia_app::identity::activity::{self, SecurityEvent};
+    use raia_app::identity::authenticator;
+    use raia_app::identity::contact::Identifier;
+    use raia_app::messages::texts::ContactKind;
+
+    impl World {
+        async fn baraka(&self) -> Account {
+            let id = raia_app::identity::contact::IdNumber::parse("67890123").unwrap();
+            accounts::find_by_identifier(self.identity.db.pool(), &Identifier::IdNumber(id)).await.unwrap().unwrap()
+        }
+
+        fn now(&self) -> i64 {
+            use raia_app::clock::Clock;
+            self.clock.now()
+        }
+
+        /// Switches Baraka's app on; returns its secret and backup codes.
+        async fn switch_on_app(&self) -> (Vec<u8>, Vec<String>) {
+            let baraka = self.baraka().await;
+            self.identity.begin_authenticator(&baraka, PASSWORD, IP).await.unwrap();
+            let setup = self.identity.authenticator_setup(&baraka).await.unwrap().expect("an app being set up");
+            let secret = authenticator::find(self.identity.db.pool(), &self.identity.secrets, baraka.id).await.unwrap().unwrap().secret;
+            self.identity.confirm_authenticator(&baraka, &authenticator::code_at(&secret, self.now()), IP).await.unwrap();
+            (secret, setup.backup_codes)
+        }
+
+        /// The password step and "use my app": the pending login's token.
+        async fn start_app_login(&self) -> String {
+            let pending = self.identity.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+            self.identity.choose_authenticator(Some(&pending)).await.unwrap();
+            pending
+        }
+    }
+
+    #[tokio::test]
+    async fn an_app_is_switched_on_by_its_first_code_then_asked_for_at_login_with_one_step_of_drift_and_no_replay() {
+        for test_db in TestDb::all().await {
+            let w = world(test_db).await;
+            w.register_baraka().await;
+            let id = &w.identity;
+            let baraka = w.baraka().await;
+            assert_eq!(problem(id.begin_authenticator(&baraka, "not my password", IP).await), Problem::WrongPassword);
+            id.begin_authenticator(&baraka, PASSWORD, IP).await.unwrap();
+            let setup = id.authenticator_setup(&baraka).await.unwrap().unwrap();
+            assert!(setup.qr_svg.contains("<svg"), "the QR code is drawn on the server");
+            assert_eq!(setup.backup_codes.len(), 10);
+            let secret = authenticator::find(id.db.pool(), &id.secrets, baraka.id).await.unwrap().unwrap().secret;
+            // The secret is sealed in the database, never stored as the app shows it.
+            let stored: String = sqlx::query_scalar("SELECT sealed_secret FROM authenticators").fetch_one(id.db.pool()).await.unwrap();
+            assert!(!stored.contains(&setup.secret_text.replace(' ', "")));
+            assert!(!id.security_settings(&baraka).await.unwrap().authenticator_on, "not on before a first code");
+            assert_eq!(problem(id.confirm_authenticator(&baraka, "000000", IP).await), Problem::AuthenticatorCodeWrong);
+
+            let confirmed_at = w.now();
+            let first = authenticator::code_at(&secret, confirmed_at);
+            id.confirm_authenticator(&baraka, &first, IP).await.unwrap();
+            assert!(id.security_settings(&baraka).await.unwrap().authenticator_on);
+            assert!(w.last_message_to("baraka@example.com").await.body.contains("authenticator app was switched on"));
+            // Backup codes are shown during setup only.
+            assert!(id.authenticator_setup(&baraka).await.unwrap().is_none());
+
+            // Login offers the app; the code that switched it on cannot be used again.
+            let pending = id.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+            assert!(id.login_destinations(Some(&pending)).await.unwrap().unwrap().authenticator);
+            id.choose_authenticator(Some(&pending)).await.unwrap();
+            assert!(matches!(problem(id.verify_login_code(Some(&pending), &first, IP).await), Problem::CodeWrong { .. }), "a used step is refused");
+
+            // A minute later: the code of one step ago is still accepted, once.
+            w.clock.advance(60);
+            let step = w.now() / authenticator::STEP_SECONDS;
+            let late = authenticator::code_at(&secret, (step - 1) * authenticator::STEP_SECONDS);
+            id.verify_login_code(Some(&pending), &late, IP).await.expect("one step of drift is accepted");
+            let pending = w.start_app_login().await;
+            assert!(matches!(problem(id.verify_login_code(Some(&pending), &late, IP).await), Problem::CodeWrong { .. }), "replay refused");
+            let two_steps_ahead = authenticator::code_at(&secret, (step + 2) * authenticator::STEP_SECONDS);
+            assert!(matches!(problem(id.verify_login_code(Some(&pending), &two_steps_ahead, IP).await), Problem::CodeWrong { .. }), "two steps of drift are too many");
+            let ahead = authenticator::code_at(&secret, (step + 1) * authenticator::STEP_SECONDS);
+            id.verify_login_code(Some(&pending), &ahead, IP).await.expect("a phone one step ahead is fine");
+            w.test_db.drop_database().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn backup_codes_work_once_each_and_five_wrong_codes_end_the_login() {
+        for test_db in TestDb::all().await {
+            let w = world(test_db).await;
+            w.register_baraka().await;
+            let id = &w.identity;
+            let (_, backup) = w.switch_on_app().await;
+            let pending = w.start_app_login().await;
+            id.verify_login_code(Some(&pending), &backup[3].to_uppercase(), IP).await.expect("a backup code, however typed");
+            let pending = w.start_app_login().await;
+            assert!(matches!(problem(id.verify_login_code(Some(&pending), &backup[3], IP).await), Problem::CodeWrong { .. }), "used once only");
+            for _ in 0..3 {
+                assert!(matches!(problem(id.verify_login_code(Some(&pending), "aaaa-aaaa-aaaa", IP).await), Problem::CodeWrong { .. }));
+            }
+            assert_eq!(problem(id.verify_login_code(Some(&pending), "aaaa-aaaa-aaaa", IP).await), Problem::FlowExpired);
+            assert_eq!(problem(id.verify_login_code(Some(&pending), &backup[4], IP).await), Problem::FlowExpired, "the password must be given again");
+            let baraka = w.baraka().await;
+            assert_eq!(id.security_settings(&baraka).await.unwrap().backup_codes_left, 9);
+            let events: Vec<SecurityEvent> = activity::latest(id.db.pool(), baraka.id).await.unwrap().into_iter().map(|e| e.event).collect();
+            assert!(events.contains(&SecurityEvent::BackupCodeUsed) && events.contains(&SecurityEvent::WrongCode));
+            w.test_db.drop_database().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn codes_by_message_can_be_turned_off_only_with_an_app_and_the_app_only_with_password_and_code() {
+        for test_db in TestDb::all().await {
+            let w = world(test_db).await;
+            w.register_baraka().await;
+            let id = &w.identity;
+            let baraka = w.baraka().await;
+            assert_eq!(problem(id.set_code_settings(&baraka, "email", false, IP).await), Problem::NeedsAuthenticator);
+            id.set_code_settings(&baraka, "email", true, IP).await.unwrap();
+            assert_eq!(w.baraka().await.code_channel.as_str(), "email");
+
+            let (secret, _) = w.switch_on_app().await;
+            id.set_code_settings(&baraka, "sms", false, IP).await.unwrap();
+            let pending = id.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+            let offered = id.login_destinations(Some(&pending)).await.unwrap().unwrap();
+            assert!(offered.authenticator && !offered.message_codes);
+            assert_eq!(problem(id.send_login_code(Some(&pending), "sms").await), Problem::MessageCodesOff);
+
+            let baraka = w.baraka().await;
+            w.clock.advance(30);
+            let code = authenticator::code_at(&secret, w.now());
+            assert_eq!(problem(id.turn_off_authenticator(&baraka, "not my password", &code, IP).await), Problem::WrongPassword);
+            assert_eq!(problem(id.turn_off_authenticator(&baraka, PASSWORD, "123", IP).await), Problem::AuthenticatorCodeWrong);
+            id.turn_off_authenticator(&baraka, PASSWORD, &code, IP).await.unwrap();
+            let baraka = w.baraka().await;
+            assert!(baraka.message_codes_allowed, "codes by message come back, or nobody could log in");
+            assert!(!id.security_settings(&baraka).await.unwrap().authenticator_on);
+            assert_eq!(id.security_settings(&baraka).await.unwrap().backup_codes_left, 0);
+            w.test_db.drop_database().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_contact_changes_only_with_the_code_sent_to_the_new_one_and_the_old_one_is_told() {
+        for test_db in TestDb::all().await {
+            let w = world(test_db).await;
+            w.register_baraka().await;
+            let id = &w.identity;
+            let token = w.log_in("67890123").await;
+            let baraka = w.baraka().await;
+            assert_eq!(problem(id.start_contact_change(&baraka, Some(&token), ContactKind::Email, "new@example.com", "wrong password", IP).await), Problem::WrongPassword);
+            assert_eq!(problem(id.start_contact_change(&baraka, Some(&token), ContactKind::Email, "not an email", PASSWORD, IP).await), Problem::InvalidEmail);
+            assert_eq!(problem(id.start_contact_change(&baraka, Some(&token), ContactKind::Email, "Baraka@example.com", PASSWORD, IP).await), Problem::SameContact);
+
+            let changing = id.start_contact_change(&baraka, Some(&token), ContactKind::Email, "baraka.mutua@example.com", PASSWORD, IP).await.unwrap();
+            assert_ne!(changing, token, "a new flow rotates the session");
+            assert!(id.session(Some(&token)).await.unwrap().is_none());
+            let code = w.last_code_to("baraka.mutua@example.com").await;
+            // A code for this account from another flow proves nothing here.
+            let other_login = id.log_in(None, IP, "67890123", PASSWORD, None).await.unwrap();
+            id.send_login_code(Some(&other_login), "sms").await.unwrap();
+            let login_code = w.last_code_to("+254722000333").await;
+            if login_code != code {
+                assert!(matches!(problem(id.confirm_contact_change(&baraka, Some(&changing), &login_code, IP).await), Problem::CodeWrong { .. }));
+            }
+            assert_eq!(w.baraka().await.email, "baraka@example.com", "nothing switches before the code");
+            id.confirm_contact_change(&baraka, Some(&changing), &code, IP).await.unwrap();
+            assert_eq!(w.baraka().await.email, "baraka.mutua@example.com");
+            let notice = w.last_message_to("baraka@example.com").await;
+            assert!(notice.body.contains("was changed to b*****@example.com"), "{}", notice.body);
+            assert!(id.session(Some(&changing)).await.unwrap().is_some(), "the citizen stays logged in");
+
+            // The phone: the code goes by SMS to the new number, the notice to the old one.
+            let baraka = w.baraka().await;
+            let changing = id.start_contact_change(&baraka, Some(&changing), ContactKind::Phone, "0733 000 444", PASSWORD, IP).await.unwrap();
+            let code = w.last_code_to("+254733000444").await;
+            id.confirm_contact_change(&baraka, Some(&changing), &code, IP).await.unwrap();
+            assert_eq!(w.baraka().await.phone, "+254733000444");
+            assert!(w.last_message_to("+254722000333").await.body.contains("phone number on your account was changed"));
+            let events: Vec<SecurityEvent> = activity::latest(id.db.pool(), baraka.id).await.unwrap().into_iter().map(|e| e.event).collect();
+            assert_eq!(&events[..2], &[SecurityEvent::PhoneChanged, SecurityEvent::CodeSent]);
+            assert!(events.contains(&SecurityEvent::EmailChanged) && events.contains(&SecurityEvent::WrongPassword) && events.contains(&SecurityEvent::LoggedIn));
+            w.test_db.drop_database().await;
+        }
     }
 }

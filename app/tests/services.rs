@@ -43,6 +43,7 @@ async fn world(test_db: TestDb) -> World {
         clock: Arc::new(clock.clone()),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(2),
+        secrets: raia_app::identity::sealing::SecretsKey::dev(),
     };
     let upload_dir = std::env::temp_dir().join(format!("raia-uploads-{}-{}", std::process::id(), test_db.url.len() + rand_suffix()));
     let apps = Applications {

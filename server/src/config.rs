@@ -30,6 +30,9 @@ pub struct Config {
     pub trusted_proxies: crate::client_address::TrustedProxies,
     pub payments: PaymentsConfig,
     pub messaging: MessagingConfig,
+    /// Seals authenticator secrets at rest (`SECRETS_KEY`, 64 hex characters; every process
+    /// of one Raia needs the same one).
+    pub secrets_key: raia_app::identity::sealing::SecretsKey,
 }
 
 /// Where SMS and email go (`SMS_PROVIDER`, `EMAIL_PROVIDER`).
@@ -254,13 +257,33 @@ impl Config {
             }
         }
 
+        let secrets_key = match get("SECRETS_KEY") {
+            None => {
+                if env == AppEnv::Prod {
+                    problems.push("SECRETS_KEY must be set in prod: 64 hex characters, e.g. from `openssl rand -hex 32`".into());
+                }
+                raia_app::identity::sealing::SecretsKey::dev()
+            }
+            Some(text) => match raia_app::identity::sealing::SecretsKey::from_hex(&text) {
+                Some(key) if env == AppEnv::Prod && text.trim() == raia_app::identity::sealing::DEV_SECRETS_KEY => {
+                    problems.push("SECRETS_KEY is the published development key: set your own in prod".into());
+                    key
+                }
+                Some(key) => key,
+                None => {
+                    problems.push("SECRETS_KEY must be 64 hex characters (32 bytes)".into());
+                    raia_app::identity::sealing::SecretsKey::dev()
+                }
+            },
+        };
+
         // Uploaded documents live outside the database, in this folder (content-addressed).
         let upload_dir = std::path::PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()));
         // The service catalogue: the one shipped with Raia unless a file is named.
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, secrets_key })
         } else {
             Err(ConfigError(problems))
         }
@@ -322,7 +345,20 @@ mod tests {
         ("EMAIL_PROVIDER", "smtp"),
         ("SMTP_URL", "smtps://raia:secret@smtp.example:465"),
         ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
+        ("SECRETS_KEY", "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c"),
     ];
+
+    #[test]
+    fn prod_refuses_a_missing_or_published_secrets_key() {
+        let mut vars = vec![("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example/")];
+        vars.extend(PROD_PAYMENTS.iter().filter(|(name, _)| *name != "SECRETS_KEY"));
+        assert!(config(&vars).unwrap_err().to_string().contains("SECRETS_KEY must be set in prod"));
+        vars.push(("SECRETS_KEY", raia_app::identity::sealing::DEV_SECRETS_KEY));
+        assert!(config(&vars).unwrap_err().to_string().contains("published development key"));
+        vars.pop();
+        vars.push(("SECRETS_KEY", "too-short"));
+        assert!(config(&vars).unwrap_err().to_string().contains("64 hex characters"));
+    }
 
     #[test]
     fn prod_refuses_messages_that_never_leave_the_outbox() {

@@ -53,7 +53,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
 
     let assets = Arc::new(BuildAssets::load(&leptos_options));
     let catalogue = startup::catalogue(&config)?;
-    let identity = startup::identity(&db);
+    let identity = startup::identity(&config, &db);
     startup::seed(&config, &identity, &catalogue).await?;
     let applications = startup::applications(&config, &db, &identity, catalogue);
     let payments = startup::payments(&config, &db, &identity, &applications);

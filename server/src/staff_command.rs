@@ -31,7 +31,7 @@ pub async fn create(config: &Config, args: &[String]) -> CommandResult {
     let agencies: Vec<String> = catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
     let db = Db::connect(&config.database_url, 2).await?;
     db.migrate().await?;
-    let identity = startup::identity(&db);
+    let identity = startup::identity(config, &db);
     let password = std::env::var("RAIA_STAFF_PASSWORD").ok().filter(|p| !p.is_empty());
     let result = staff::create_from_shell(&identity, &agencies, &new, password.as_deref()).await;
     db.close().await;
@@ -54,7 +54,7 @@ pub async fn set_disabled(config: &Config, args: &[String], disabled: bool) -> C
     let catalogue = startup::catalogue(config)?;
     let db = Db::connect(&config.database_url, 2).await?;
     db.migrate().await?;
-    let identity = startup::identity(&db);
+    let identity = startup::identity(config, &db);
     let applications = startup::applications(config, &db, &identity, catalogue);
     let result = match staff::find_by_id_number(&identity, &id_number).await {
         Ok(Some(account)) => staff::set_disabled_unchecked(&identity, &applications, account.id, disabled).await.map_err(|e| e.to_string()),

@@ -26,12 +26,13 @@ pub fn hashing_permits() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
 
-pub fn identity(db: &Db) -> Identity {
+pub fn identity(config: &Config, db: &Db) -> Identity {
     Identity {
         db: db.clone(),
         clock: Arc::new(SystemClock),
         registry: Arc::new(TableRegistry::new(db.clone())),
         hasher: PasswordHasher::new(hashing_permits()),
+        secrets: config.secrets_key.clone(),
     }
 }
 

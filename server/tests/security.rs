@@ -100,14 +100,14 @@ async fn changing_the_password_needs_the_current_one_ends_every_other_session_an
         let new = "mvua ya masika inanyesha leo";
 
         // Someone at an unlocked phone, without the password, cannot change it.
-        let wrong = identity.change_password(&citizen, Some(&token), "not my password at all", new, new).await;
+        let wrong = identity.change_password(&citizen, Some(&token), "203.0.113.9", "not my password at all", new, new).await;
         assert!(matches!(&wrong, Err(AppError::Invalid(p)) if p[0].field == "current_password" && p[0].problem == Problem::WrongPassword), "{wrong:?}");
         assert_eq!(support::payment_world::account(&server, "12345678").await.failed_password_attempts, 1, "it counts towards the lockout");
-        let weak = identity.change_password(&citizen, Some(&token), "Harambee demo 2026", "password1234", "password1234").await;
+        let weak = identity.change_password(&citizen, Some(&token), "203.0.113.9", "Harambee demo 2026", "password1234", "password1234").await;
         assert!(matches!(&weak, Err(AppError::Invalid(p)) if p[0].field == "password"), "{weak:?}");
 
         let before = support::payment_world::count(&server, "SELECT COUNT(*) FROM outbox_messages").await;
-        identity.change_password(&citizen, Some(&token), "Harambee demo 2026", new, new).await.unwrap();
+        identity.change_password(&citizen, Some(&token), "203.0.113.9", "Harambee demo 2026", new, new).await.unwrap();
         assert_eq!(server.get_with("/dashboard", "cookie", &here).await.status(), StatusCode::OK, "this browser stays logged in");
         let other = server.client.get(format!("{}/dashboard", server.base)).header("cookie", &elsewhere).header("accept", "text/html").send().await.unwrap();
         assert_eq!(other.status(), StatusCode::FOUND, "every other browser is logged out");

@@ -26,6 +26,11 @@ pub struct Account {
     pub disabled: bool,
     /// The language messages to this account are written in.
     pub language: Locale,
+    /// Where login codes go unless the citizen chooses otherwise.
+    pub code_channel: crate::messages::outbox::Channel,
+    /// Whether codes by SMS and email are allowed (the citizen may turn them off once an
+    /// authenticator app is on).
+    pub message_codes_allowed: bool,
 }
 
 impl Account {
@@ -51,7 +56,7 @@ pub const ROLE_CITIZEN: &str = "citizen";
 pub const ROLE_OFFICER: &str = "officer";
 pub const ROLE_ADMIN: &str = "admin";
 
-const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until, agency, disabled, preferred_language";
+const COLUMNS: &str = "id, id_number, first_name, surname, email, phone, phone_verified, password_hash, role, failed_password_attempts, locked_until, agency, disabled, preferred_language, code_channel, message_codes_allowed";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Account {
     Account {
@@ -69,6 +74,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Account {
         agency: row.get("agency"),
         disabled: row.get::<i64, _>("disabled") != 0,
         language: row.get::<String, _>("preferred_language").parse().unwrap_or_default(),
+        code_channel: crate::messages::outbox::Channel::parse(&row.get::<String, _>("code_channel")).unwrap_or(crate::messages::outbox::Channel::Sms),
+        message_codes_allowed: row.get::<i64, _>("message_codes_allowed") != 0,
     }
 }
 
@@ -196,5 +203,28 @@ pub async fn mark_phone_verified(tx: &mut Transaction<'static, Any>, account_id:
 
 pub async fn set_language(tx: &mut Transaction<'static, Any>, account_id: i64, language: Locale) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET preferred_language = $1 WHERE id = $2").bind(language.as_str()).bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Where login codes go by default, and whether SMS and email codes are allowed at all.
+pub async fn set_code_settings(tx: &mut Transaction<'static, Any>, account_id: i64, channel: crate::messages::outbox::Channel, message_codes_allowed: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET code_channel = $1, message_codes_allowed = $2 WHERE id = $3")
+        .bind(channel.as_str())
+        .bind(i64::from(message_codes_allowed))
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A confirmed new email address. `Err` when another account has it (a unique constraint).
+pub async fn set_email(tx: &mut Transaction<'static, Any>, account_id: i64, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2").bind(email).bind(account_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// A confirmed new phone number: proven by the code sent to it, so it counts as verified.
+pub async fn set_phone(tx: &mut Transaction<'static, Any>, account_id: i64, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET phone = $1, phone_verified = 1 WHERE id = $2").bind(phone).bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }

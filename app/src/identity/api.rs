@@ -15,6 +15,12 @@ use crate::language::safe_return_path;
 pub struct Destinations {
     pub phone: String,
     pub email: String,
+    /// An authenticator app is on: offered first.
+    pub authenticator: bool,
+    /// Codes by SMS and email are allowed.
+    pub message_codes: bool,
+    /// `sms` or `email`, chosen at `/account/security`.
+    pub default_channel: String,
 }
 
 /// What the dashboard shows of the citizen.
@@ -74,7 +80,7 @@ pub async fn log_in(identifier: String, password: String, next: Option<String>) 
 #[server(endpoint = "login/destinations")]
 pub async fn login_destinations() -> Result<Option<Destinations>, AppError> {
     let found = identity()?.login_destinations(session_token().as_deref()).await.map_err(with_status)?;
-    Ok(found.map(|d| Destinations { phone: d.phone, email: d.email }))
+    Ok(found.map(|d| Destinations { phone: d.phone, email: d.email, authenticator: d.authenticator, message_codes: d.message_codes, default_channel: d.default_channel }))
 }
 
 /// Which flow a one-time code belongs to: `login` or `reset` (a hidden field of the form).
@@ -91,6 +97,12 @@ pub async fn send_code(purpose: String, channel: Option<String>) -> Result<(), A
     let channel = channel.unwrap_or_default();
     let token = session_token();
     let via = if channel == "email" { "email" } else { "sms" };
+    if !is_reset(&purpose) && channel == "app" {
+        // Nothing to send: the app shows the code.
+        identity.choose_authenticator(token.as_deref()).await.map_err(with_status)?;
+        leptos_axum::redirect("/login/code?via=app");
+        return Ok(());
+    }
     if is_reset(&purpose) {
         identity.send_reset_code(token.as_deref(), &channel).await.map_err(with_status)?;
         leptos_axum::redirect(&format!("/forgot-password/code?via={via}"));
@@ -110,7 +122,7 @@ pub async fn verify_code(purpose: String, code: String) -> Result<(), AppError> 
         identity.verify_reset_code(token.as_deref(), &code).await.map_err(with_status)?;
         leptos_axum::redirect("/forgot-password/new-password");
     } else {
-        let (token, next) = identity.verify_login_code(token.as_deref(), &code).await.map_err(with_status)?;
+        let (token, next) = identity.verify_login_code(token.as_deref(), &code, &client_ip()).await.map_err(with_status)?;
         // What lets the citizen recognise this session among their others.
         crate::identity::sessions::describe(&identity.db, &token, &user_agent(), &client_ip()).await.map_err(|e| with_status(e.into()))?;
         set_session_cookie(&token);
@@ -249,7 +261,7 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
 #[server(endpoint = "account/password")]
 pub async fn change_password(current_password: String, password: String, password_confirm: String) -> Result<(), AppError> {
     let account = crate::services::api::logged_in("/account").await?;
-    identity()?.change_password(&account, session_token().as_deref(), &current_password, &password, &password_confirm).await.map_err(with_status)?;
+    identity()?.change_password(&account, session_token().as_deref(), &client_ip(), &current_password, &password, &password_confirm).await.map_err(with_status)?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())
 }

@@ -18,6 +18,8 @@ pub const MAX_PER_HOUR: i64 = 5;
 pub enum Purpose {
     Login,
     Reset,
+    /// Proves a new email address or phone number is the citizen's.
+    Contact,
 }
 
 impl Purpose {
@@ -25,6 +27,7 @@ impl Purpose {
         match self {
             Purpose::Login => "login",
             Purpose::Reset => "reset",
+            Purpose::Contact => "contact",
         }
     }
 }

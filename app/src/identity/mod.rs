@@ -1,10 +1,19 @@
 //! Citizen identity: registration against the population registry, login with password
 //! and one-time code, lockout, password reset, sessions.
 
+pub mod activity;
 pub mod contact;
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod authenticator;
+#[cfg(feature = "ssr")]
+pub mod contact_change;
+#[cfg(feature = "ssr")]
+pub mod sealing;
+#[cfg(feature = "ssr")]
+pub mod two_factor;
 #[cfg(feature = "ssr")]
 pub mod codes;
 #[cfg(feature = "ssr")]
@@ -25,5 +34,6 @@ pub mod throttle;
 pub mod web;
 
 pub mod api;
+pub mod security_api;
 #[cfg(feature = "ssr")]
 pub mod seed;

@@ -5,9 +5,11 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::errors::{AppError, FieldProblem, Problem};
 use crate::identity::accounts::{self, Account, NewAccount, WrongPassword};
+use crate::identity::activity::{self, SecurityEvent};
 use crate::identity::codes::{self, Purpose};
 use crate::identity::contact::{mask_email, mask_phone, Email, IdNumber, Identifier, PhoneNumber};
 use crate::i18n::Locale;
+use crate::messages::notifications::{self, AccountNotice};
 use crate::messages::outbox::{self, Channel, Message};
 use crate::messages::texts;
 use crate::identity::password::{check_new_password, PasswordHasher, PersonalDetails, Verified};
@@ -25,6 +27,8 @@ pub struct Identity {
     pub clock: Arc<dyn Clock>,
     pub registry: Arc<dyn PopulationRegistry>,
     pub hasher: PasswordHasher,
+    /// Seals authenticator secrets and fingerprints backup codes.
+    pub secrets: crate::identity::sealing::SecretsKey,
 }
 
 /// The citizen as the dashboard shows them.
@@ -40,6 +44,12 @@ pub struct AccountSummary {
 pub struct CodeDestinations {
     pub phone: String,
     pub email: String,
+    /// The account has an authenticator app on: login offers it first.
+    pub authenticator: bool,
+    /// Codes by SMS and email are allowed (the citizen may turn them off once the app is on).
+    pub message_codes: bool,
+    /// `sms` or `email`: the citizen's default.
+    pub default_channel: String,
 }
 
 fn current_year(now: i64) -> i64 {
@@ -271,6 +281,7 @@ impl Identity {
         let mut tx = self.db.begin_write().await?;
         if let Verified::No = verified {
             let outcome = accounts::record_wrong_password(&mut tx, account.id, now).await?;
+            activity::record(&mut *tx, account.id, SecurityEvent::WrongPassword, None, Some(client_address), now).await?;
             tx.commit().await?;
             return Err(AppError::field(
                 "",
@@ -308,20 +319,41 @@ impl Identity {
     /// Step 2's choices: the account's phone and email, masked.
     pub async fn login_destinations(&self, token: Option<&str>) -> Result<Option<CodeDestinations>, AppError> {
         match self.pending_login(token).await {
-            Ok((_, account)) => Ok(Some(CodeDestinations { phone: mask_phone(&account.phone), email: mask_email(&account.email) })),
+            Ok((_, account)) => Ok(Some(CodeDestinations {
+                phone: mask_phone(&account.phone),
+                email: mask_email(&account.email),
+                authenticator: self.authenticator_on(account.id).await?,
+                message_codes: account.message_codes_allowed,
+                default_channel: account.code_channel.as_str().to_string(),
+            })),
             Err(AppError::Invalid(_)) => Ok(None),
             Err(other) => Err(other),
         }
     }
 
-    /// Step 2: sends a login code by SMS or email (also "Resend code").
+    /// Step 2: sends a login code by SMS or email (also "Resend code"), unless the citizen
+    /// turned codes by message off.
     pub async fn send_login_code(&self, token: Option<&str>, channel: &str) -> Result<(), AppError> {
         let Some(channel) = Channel::parse(channel) else { return Err(AppError::field("channel", Problem::ChooseChannel)) };
         let (session, account) = self.pending_login(token).await?;
+        if !account.message_codes_allowed {
+            return Err(AppError::field("channel", Problem::MessageCodesOff));
+        }
         self.send_code(&account, &session.token_hash, Purpose::Login, channel).await
     }
 
+    /// Sends a login or reset code to the account's own phone or email.
     async fn send_code(&self, account: &Account, flow_id: &str, purpose: Purpose, channel: Channel) -> Result<(), AppError> {
+        let to = match channel {
+            Channel::Sms => account.phone.as_str(),
+            Channel::Email => account.email.as_str(),
+        };
+        self.send_code_to(account, flow_id, purpose, channel, to).await
+    }
+
+    /// Issues a code for this flow (within the resend limits) and queues it to `to`, in the
+    /// account's language, in one transaction.
+    pub(crate) async fn send_code_to(&self, account: &Account, flow_id: &str, purpose: Purpose, channel: Channel, to: &str) -> Result<(), AppError> {
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         if let Err(problem) = codes::check_send_allowed(&mut tx, account.id, flow_id, now).await? {
@@ -332,28 +364,35 @@ impl Identity {
         let body = match purpose {
             Purpose::Login => texts::login_code(language, &code),
             Purpose::Reset => texts::reset_code(language, &code),
+            Purpose::Contact => texts::contact_code(language, if channel == Channel::Email { texts::ContactKind::Email } else { texts::ContactKind::Phone }, &code),
         };
         let message = match channel {
-            Channel::Sms => Message::sms(&account.phone, language, body),
-            Channel::Email => Message::email(&account.email, language, texts::code_subject(language), body),
+            Channel::Sms => Message::sms(to, language, body),
+            Channel::Email => Message::email(to, language, texts::code_subject(language), body),
         };
         outbox::queue(&mut tx, &message.for_account(account.id).secret(), now).await?;
+        activity::record(&mut *tx, account.id, SecurityEvent::CodeSent, Some(channel.as_str()), None, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Step 3: the code. Returns the rotated (now logged-in) session's token and where to go.
-    pub async fn verify_login_code(&self, token: Option<&str>, code: &str) -> Result<(String, String), AppError> {
+    /// Step 3: the code (sent by SMS or email, or from the authenticator app, or a backup
+    /// code). Returns the rotated (now logged-in) session's token and where to go.
+    pub async fn verify_login_code(&self, token: Option<&str>, code: &str, client_address: &str) -> Result<(String, String), AppError> {
+        let (session, account) = self.pending_login(token).await?;
+        if session.flow.with_authenticator {
+            return self.verify_login_with_authenticator(session, &account, code, client_address).await;
+        }
         let code = code.trim();
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
             return Err(AppError::field("code", Problem::CodeFormat));
         }
-        let (session, account) = self.pending_login(token).await?;
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let accepted = match codes::verify(&mut tx, account.id, &session.token_hash, Purpose::Login, code, now).await? {
             Ok(accepted) => accepted,
             Err(problem) => {
+                activity::record(&mut *tx, account.id, SecurityEvent::WrongCode, None, Some(client_address), now).await?;
                 tx.commit().await?;
                 return Err(AppError::field("code", problem));
             }
@@ -361,9 +400,18 @@ impl Identity {
         if accepted.channel == Channel::Sms {
             accounts::mark_phone_verified(&mut tx, account.id).await?;
         }
-        let next = session.flow.next.clone().unwrap_or_else(|| "/dashboard".into());
-        let new_token = sessions::rotate(&mut tx, now, &session, Some(account.id), Stage::Authenticated, &Flow::default()).await?;
+        let logged_in = self.complete_login_in(&mut tx, &session, &account, client_address).await?;
         tx.commit().await?;
+        Ok(logged_in)
+    }
+
+    /// The last step of every login: the session rotates to a logged-in one, and the login
+    /// is recorded. Returns the new token and where to go.
+    pub(crate) async fn complete_login_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, session: &Session, account: &Account, client_address: &str) -> Result<(String, String), AppError> {
+        let now = self.now();
+        let next = session.flow.next.clone().unwrap_or_else(|| "/dashboard".into());
+        let new_token = sessions::rotate(tx, now, session, Some(account.id), Stage::Authenticated, &Flow::default()).await?;
+        activity::record(&mut **tx, account.id, SecurityEvent::LoggedIn, None, Some(client_address), now).await?;
         Ok((new_token, next))
     }
 
@@ -493,7 +541,7 @@ impl Identity {
             .bind(&session.token_hash)
             .execute(&mut *tx)
             .await?;
-        self.replace_password_in(&mut tx, &account, &hash).await?;
+        self.replace_password_in(&mut tx, &account, &hash, SecurityEvent::PasswordReset, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -520,10 +568,12 @@ impl Identity {
 
     /// Stores a new password hash, unlocks the account and tells the citizen by SMS and
     /// email, in the caller's transaction (which also ends the sessions it must).
-    async fn replace_password_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: &Account, hash: &str) -> Result<(), AppError> {
+    async fn replace_password_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: &Account, hash: &str, event: SecurityEvent, client_address: Option<&str>) -> Result<(), AppError> {
         let now = self.now();
         accounts::set_password_hash(tx, account.id, hash).await?;
         accounts::clear_wrong_passwords(tx, account.id).await?;
+        activity::record(&mut **tx, account.id, event, None, client_address, now).await?;
+        notifications::notify(tx, account.id, AccountNotice::PasswordChanged, "", Some("/account/activity"), now).await?;
         let language = account.language;
         let body = texts::password_changed(language);
         outbox::queue(tx, &Message::sms(&account.phone, language, body.clone()).for_account(account.id), now).await?;
@@ -579,8 +629,20 @@ impl Identity {
     /// counts towards the lockout, as at login), the new one by registration's rules,
     /// typed twice. Every other session ends; this one stays. A notice goes by SMS and
     /// email, written in the same transaction.
-    pub async fn change_password(&self, account: &Account, token: Option<&str>, current: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
+    pub async fn change_password(&self, account: &Account, token: Option<&str>, client_address: &str, current: &str, password: &str, password_confirm: &str) -> Result<(), AppError> {
         let Some(token) = token else { return Err(AppError::NotLoggedIn) };
+        self.check_current_password(account, current, client_address).await?;
+        let hash = self.hash_new_password(account, password, password_confirm).await?;
+        let mut tx = self.db.begin_write().await?;
+        sessions::end_all_but(&mut *tx, account.id, &sessions::token_hash(token)).await?;
+        self.replace_password_in(&mut tx, account, &hash, SecurityEvent::PasswordChanged, Some(client_address)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Asks a logged-in citizen for their password again before a sensitive change (the
+    /// field is `current_password`). A wrong one counts towards the lockout, as at login.
+    pub(crate) async fn check_current_password(&self, account: &Account, current: &str, client_address: &str) -> Result<(), AppError> {
         let now = self.now();
         if current.is_empty() {
             return Err(AppError::field("current_password", Problem::Required));
@@ -591,6 +653,7 @@ impl Identity {
         if let Verified::No = self.hasher.verify(current, Some(&account.password_hash)).await {
             let mut tx = self.db.begin_write().await?;
             let outcome = accounts::record_wrong_password(&mut tx, account.id, now).await?;
+            activity::record(&mut *tx, account.id, SecurityEvent::WrongPassword, None, Some(client_address), now).await?;
             tx.commit().await?;
             return Err(AppError::field(
                 "current_password",
@@ -601,11 +664,6 @@ impl Identity {
                 },
             ));
         }
-        let hash = self.hash_new_password(account, password, password_confirm).await?;
-        let mut tx = self.db.begin_write().await?;
-        sessions::end_all_but(&mut *tx, account.id, &sessions::token_hash(token)).await?;
-        self.replace_password_in(&mut tx, account, &hash).await?;
-        tx.commit().await?;
         Ok(())
     }
 }

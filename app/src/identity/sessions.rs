@@ -57,6 +57,28 @@ pub struct Flow {
     /// which the citizen is never told).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset: Option<ResetFlow>,
+    /// Login: the citizen chose to confirm with their authenticator app (or a backup code).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_authenticator: bool,
+    /// Login with an authenticator: wrong codes so far (the app's codes cannot be voided
+    /// like a sent one, so the flow itself ends after too many).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wrong_codes: i64,
+    /// A change of email or phone waiting for the code sent to the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_change: Option<ContactChange>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactChange {
+    /// `email` or `phone`.
+    pub kind: String,
+    /// The new address or number, parsed (E.164 for a phone).
+    pub value: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

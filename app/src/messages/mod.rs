@@ -7,6 +7,7 @@
 #[cfg(feature = "ssr")]
 pub mod africas_talking;
 pub mod api;
+pub mod notifications;
 #[cfg(feature = "ssr")]
 pub mod delivery;
 #[cfg(feature = "ssr")]

@@ -31,6 +31,42 @@ pub fn password_changed(l: Locale) -> String {
     td_string!(l, messages.password_changed).to_string()
 }
 
+/// Which contact a contact-change message is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactKind {
+    Email,
+    Phone,
+}
+
+fn contact_word(l: Locale, kind: ContactKind) -> String {
+    match kind {
+        ContactKind::Email => td_string!(l, messages.what_email).to_string(),
+        ContactKind::Phone => td_string!(l, messages.what_phone).to_string(),
+    }
+}
+
+/// The code sent to a new email address or phone number to prove it is the citizen's.
+pub fn contact_code(l: Locale, kind: ContactKind, code: &str) -> String {
+    fill(&td_string!(l, messages.contact_code).to_string(), &[("what", &contact_word(l, kind)), ("code", code)])
+}
+
+pub fn contact_changed_subject(l: Locale) -> String {
+    td_string!(l, messages.contact_changed_subject).to_string()
+}
+
+/// The notice to the old address or number: what changed, to what (masked).
+pub fn contact_changed(l: Locale, kind: ContactKind, new_masked: &str) -> String {
+    fill(&td_string!(l, messages.contact_changed).to_string(), &[("what", &contact_word(l, kind)), ("new", new_masked)])
+}
+
+pub fn authenticator_subject(l: Locale) -> String {
+    td_string!(l, messages.authenticator_subject).to_string()
+}
+
+pub fn authenticator_changed(l: Locale, on: bool) -> String {
+    if on { td_string!(l, messages.authenticator_on).to_string() } else { td_string!(l, messages.authenticator_off).to_string() }
+}
+
 pub fn staff_account_opened(l: Locale, first_name: &str) -> String {
     fill(&td_string!(l, messages.staff_account_opened).to_string(), &[("name", first_name)])
 }
@@ -161,6 +197,17 @@ mod tests {
         assert_eq!(login_code(Locale::sw, "123456"), "Msimbo wako wa kuingia Raia ni 123456. Utaisha baada ya dakika 10. Usimpe mtu: wafanyakazi wa Raia hawatauomba kamwe.");
         assert!(login_code(Locale::en, "123456").starts_with("Your Raia login code is 123456."));
         assert!(payment_failed(Locale::sw, false, 1032, 105_000, "PSP-2026-000001").contains("malipo yalighairiwa kwenye simu"));
+    }
+
+    #[test]
+    fn contact_messages_fit_one_sms_in_both_languages() {
+        for l in [Locale::en, Locale::sw] {
+            let code = contact_code(l, ContactKind::Phone, "123456");
+            assert!(code.contains("123456") && code.chars().count() <= 160, "{code}");
+            let notice = contact_changed(l, ContactKind::Phone, "+2547******78");
+            assert!(notice.contains("+2547******78") && notice.chars().count() <= 160, "{notice}");
+        }
+        assert!(contact_code(Locale::sw, ContactKind::Phone, "123456").contains("nambari ya simu"));
     }
 
     #[test]

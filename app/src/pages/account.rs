@@ -29,7 +29,12 @@ pub fn AccountPage() -> impl IntoView {
                 view! {
                     {saved.map(|what| view! {
                         <div class="banner banner--success" role="status">
-                            <p>{if what == "password" { t_string!(i18n, account.saved_password) } else { t_string!(i18n, account.saved_language) }}</p>
+                            <p>{match what.as_str() {
+                                "password" => t_string!(i18n, account.saved_password),
+                                "email" => t_string!(i18n, account.saved_email),
+                                "phone" => t_string!(i18n, account.saved_phone),
+                                _ => t_string!(i18n, account.saved_language),
+                            }}</p>
                         </div>
                     })}
                     <h1>{t!(i18n, account.title)}</h1>
@@ -37,8 +42,8 @@ pub fn AccountPage() -> impl IntoView {
                     <dl class="summary-list">
                         <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.name)}</dt><dd class="summary-list__value">{me.full_name.clone()}</dd></div>
                         <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.id_number)}</dt><dd class="summary-list__value mono">{me.masked_id_number.clone()}</dd></div>
-                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.email)}</dt><dd class="summary-list__value">{me.email.clone()}</dd></div>
-                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.phone)}</dt><dd class="summary-list__value">{me.phone.clone()}</dd></div>
+                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.email)}</dt><dd class="summary-list__value">{me.email.clone()}</dd><dd class="summary-list__action"><a href="/account/email">{t!(i18n, account.change_email)}</a></dd></div>
+                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.phone)}</dt><dd class="summary-list__value">{me.phone.clone()}</dd><dd class="summary-list__action"><a href="/account/phone">{t!(i18n, account.change_phone)}</a></dd></div>
                     </dl>
                     <p class="hint">{t!(i18n, account.from_registry)}</p>
                     <ErrorSummary problems />
@@ -62,6 +67,8 @@ pub fn AccountPage() -> impl IntoView {
                         <Field problems=password_problems name="password_confirm" input_type="password" autocomplete="new-password" label=t_string!(i18n, account.confirm_password).to_string() />
                         <SubmitButton label=t_string!(i18n, account.change_password).to_string() />
                     </ActionForm>
+                    <h2>{t!(i18n, account.security_title)}</h2>
+                    <p><a href="/account/security">{t!(i18n, account.security_link)}</a></p>
                     <h2>{t!(i18n, account.sessions_title)}</h2>
                     <p><a href="/account/sessions">{t!(i18n, account.sessions_link)}</a></p>
                 }

@@ -39,8 +39,7 @@ pub fn ForgotMethodPage() -> impl IntoView {
             <p>{t!(i18n, reset.if_exists)}</p>
             <SendCodeForm
                 purpose="reset"
-                sms_label=t_string!(i18n, reset.by_sms).to_string()
-                email_label=t_string!(i18n, reset.by_email).to_string()
+                options=vec![("sms", t_string!(i18n, reset.by_sms).to_string()), ("email", t_string!(i18n, reset.by_email).to_string())]
             />
         </div>
     }

@@ -48,14 +48,23 @@ pub fn LoginMethodPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match destinations.await {
-                        Ok(Some(to)) => view! {
-                            <h1>{t!(i18n, login.method_title)}</h1>
-                            <SendCodeForm
-                                purpose="login"
-                                sms_label=t_string!(i18n, login.by_sms).to_string().replace("{phone}", &to.phone)
-                                email_label=t_string!(i18n, login.by_email).to_string().replace("{email}", &to.email)
-                            />
-                        }.into_any(),
+                        Ok(Some(to)) => {
+                            // With an app on, it comes first; SMS and email unless turned off.
+                            let mut options = Vec::new();
+                            if to.authenticator {
+                                options.push(("app", t_string!(i18n, login.by_app).to_string()));
+                            }
+                            if to.message_codes {
+                                options.push(("sms", t_string!(i18n, login.by_sms).to_string().replace("{phone}", &to.phone)));
+                                options.push(("email", t_string!(i18n, login.by_email).to_string().replace("{email}", &to.email)));
+                            }
+                            let selected = Some(if to.authenticator { "app".to_string() } else { to.default_channel.clone() });
+                            let with_app = to.authenticator;
+                            view! {
+                                <h1>{t!(i18n, login.method_title)}</h1>
+                                <SendCodeForm purpose="login" options selected with_app />
+                            }.into_any()
+                        }
                         _ => view! { <StartAgain href="/login" /> }.into_any(),
                     }
                 })}

@@ -11,6 +11,8 @@ pub mod one_time_code;
 pub mod register;
 pub mod too_many;
 pub mod account;
+pub mod account_contact;
+pub mod account_security;
 pub mod admin;
 pub mod admin_claims;
 pub mod admin_messages;

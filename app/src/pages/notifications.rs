@@ -1,4 +1,5 @@
-//! `/notifications`: everything the portal told the citizen about their applications,
+//! `/notifications`: everything the portal told the citizen (application events, security
+//! notices, payments, support replies),
 //! newest first, unread ones marked; mark one or all as read. Plain forms, so it works
 //! without JavaScript. The dashboard shows the latest few with the same list.
 
@@ -6,7 +7,8 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::{action_text, format_time, StatusBadge};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{notification_centre, MarkNotificationsRead};
-use crate::services::views::NotificationView;
+use crate::messages::notifications::AccountNotice;
+use crate::services::views::{NotificationView, Notified};
 use leptos::prelude::*;
 
 /// Notifications as a list; with `mark_read`, each unread one has its own button.
@@ -18,21 +20,41 @@ pub fn NotificationList(items: Vec<NotificationView>, #[prop(optional)] mark_rea
         <ul class="notification-list">
             {items.into_iter().map(|n| {
                 let unread = !n.read;
+                // What the hidden part of "Mark as read" names, so each button says which.
+                let (what, body) = match n.about {
+                    Notified::Application { reference, service_name, action, to_status, note, .. } => (
+                        reference.clone(),
+                        view! {
+                            <p><a href=format!("/applications/{reference}")>{service_name.get(locale)} " " <span class="mono">{reference.clone()}</span></a></p>
+                            <p>{action_text(i18n, action)} " " <StatusBadge status=to_status /></p>
+                            {note.map(|note| view! { <p class="timeline__note">{note}</p> })}
+                        }.into_any(),
+                    ),
+                    Notified::Account { notice, detail, link } => {
+                        let title = account_notice_title(i18n, notice);
+                        (
+                            title.clone(),
+                            view! {
+                                <p>{match link {
+                                    Some(link) => view! { <a href=link>{title}</a> }.into_any(),
+                                    None => view! { <strong>{title}</strong> }.into_any(),
+                                }}</p>
+                                {(!detail.is_empty()).then(|| view! { <p class="mono">{detail}</p> })}
+                            }.into_any(),
+                        )
+                    }
+                };
                 view! {
                     <li class:notification--unread=unread>
-                        <p>
-                            {unread.then(|| view! { <span class="tag">{t!(i18n, notifications.new)}</span> " " })}
-                            <a href=format!("/applications/{}", n.reference)>{n.service_name.get(locale)} " " <span class="mono">{n.reference.clone()}</span></a>
-                        </p>
-                        <p>{action_text(i18n, n.action)} " " <StatusBadge status=n.to_status /></p>
-                        {n.note.clone().map(|note| view! { <p class="timeline__note">{note}</p> })}
+                        {unread.then(|| view! { <p><span class="tag">{t!(i18n, notifications.new)}</span></p> })}
+                        {body}
                         <p class="hint"><time>{format_time(n.at, locale)}</time></p>
                         {mark_read.filter(|_| unread).map(|action| view! {
                             <ActionForm action attr:class="inline-form">
                                 <input type="hidden" name="id" value=n.id.to_string() />
                                 <button type="submit" class="button button--secondary">
                                     {t!(i18n, notifications.mark_read)}
-                                    <span class="visually-hidden">" " {n.reference.clone()}</span>
+                                    <span class="visually-hidden">" " {what}</span>
                                 </button>
                             </ActionForm>
                         })}
@@ -41,6 +63,21 @@ pub fn NotificationList(items: Vec<NotificationView>, #[prop(optional)] mark_rea
             }).collect_view()}
         </ul>
     }
+}
+
+/// An account notice's words in the page's language.
+fn account_notice_title(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, notice: AccountNotice) -> String {
+    match notice {
+        AccountNotice::PasswordChanged => t_string!(i18n, notifications.password_changed),
+        AccountNotice::EmailChanged => t_string!(i18n, notifications.email_changed),
+        AccountNotice::PhoneChanged => t_string!(i18n, notifications.phone_changed),
+        AccountNotice::AuthenticatorOn => t_string!(i18n, notifications.authenticator_on),
+        AccountNotice::AuthenticatorOff => t_string!(i18n, notifications.authenticator_off),
+        AccountNotice::PaymentKept => t_string!(i18n, notifications.payment_kept),
+        AccountNotice::PaymentFailed => t_string!(i18n, notifications.payment_failed),
+        AccountNotice::SupportReply => t_string!(i18n, notifications.support_reply),
+    }
+    .to_string()
 }
 
 #[component]

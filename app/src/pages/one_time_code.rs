@@ -7,9 +7,17 @@ use crate::identity::api::{SendCode, VerifyCode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// "Where should we send your code?": SMS or email, for `purpose` "login" or "reset".
+/// "How do you want to get your code?": the authenticator app (login only), SMS or email,
+/// for `purpose` "login" or "reset".
 #[component]
-pub fn SendCodeForm(purpose: &'static str, sms_label: String, email_label: String) -> impl IntoView {
+pub fn SendCodeForm(
+    purpose: &'static str,
+    options: Vec<(&'static str, String)>,
+    #[prop(default = None)] selected: Option<String>,
+    /// With an authenticator app among the options, nothing may be "sent": other words.
+    #[prop(optional)]
+    with_app: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SendCode>::new();
     let problems = FormProblems::new(action);
@@ -20,10 +28,11 @@ pub fn SendCodeForm(purpose: &'static str, sms_label: String, email_label: Strin
             <Radios
                 problems
                 name="channel"
-                legend=t_string!(i18n, login.method_legend).to_string()
-                options=vec![("sms", sms_label), ("email", email_label)]
+                legend=if with_app { t_string!(i18n, login.method_legend_app).to_string() } else { t_string!(i18n, login.method_legend).to_string() }
+                options
+                selected
             />
-            <SubmitButton label=t_string!(i18n, login.send_code).to_string() />
+            <SubmitButton label=if with_app { t_string!(i18n, login.next_step).to_string() } else { t_string!(i18n, login.send_code).to_string() } />
         </ActionForm>
     }
 }
@@ -37,12 +46,19 @@ pub fn CodeEntryPage(purpose: &'static str) -> impl IntoView {
     let problems = FormProblems::new(verify);
     let resend_problems = FormProblems::new(resend);
     let query = use_query_map();
-    let via = move || if query.read().get("via").as_deref() == Some("email") { "email" } else { "sms" };
+    let via = move || match query.read().get("via").as_deref() {
+        Some("email") => "email",
+        Some("app") if purpose == "login" => "app",
+        _ => "sms",
+    };
     let lead = move || match (purpose, via()) {
         ("reset", _) => t_string!(i18n, reset.code_sent).to_string(),
         (_, "email") => t_string!(i18n, code.sent_email).to_string(),
+        (_, "app") => t_string!(i18n, code.from_app).to_string(),
         _ => t_string!(i18n, code.sent_sms).to_string(),
     };
+    // The app's code or a backup code (`abcd-efgh-jkmn`): longer than six digits.
+    let from_app = via() == "app";
     let other_method = if purpose == "reset" { "/forgot-password/method" } else { "/login/method" };
     view! {
         <PageTitle title=t_string!(i18n, code.title) />
@@ -53,18 +69,29 @@ pub fn CodeEntryPage(purpose: &'static str) -> impl IntoView {
             <p class="lead">{lead}</p>
             <ActionForm action=verify>
                 <input type="hidden" name="purpose" value=purpose />
-                <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
-                    inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
+                {if from_app {
+                    view! {
+                        <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.app_hint).to_string())
+                            autocomplete="one-time-code" maxlength="14" class="input--code" spellcheck_off=true />
+                    }.into_any()
+                } else {
+                    view! {
+                        <Field problems name="code" label=t_string!(i18n, code.label).to_string() hint=Some(t_string!(i18n, code.hint).to_string())
+                            inputmode="numeric" autocomplete="one-time-code" maxlength="6" class="input--code" spellcheck_off=true />
+                    }.into_any()
+                }}
                 <SubmitButton label=t_string!(i18n, login.next_step).to_string() />
             </ActionForm>
-            <ActionForm action=resend>
-                <input type="hidden" name="purpose" value=purpose />
-                <input type="hidden" name="channel" value=via />
-                <p class="resend">
-                    {t!(i18n, code.not_received)} " "
-                    <button type="submit" class="link-button">{t!(i18n, code.resend)}</button>
-                </p>
-            </ActionForm>
+            {(!from_app).then(|| view! {
+                <ActionForm action=resend>
+                    <input type="hidden" name="purpose" value=purpose />
+                    <input type="hidden" name="channel" value=via />
+                    <p class="resend">
+                        {t!(i18n, code.not_received)} " "
+                        <button type="submit" class="link-button">{t!(i18n, code.resend)}</button>
+                    </p>
+                </ActionForm>
+            })}
             <p><a href=other_method>{t!(i18n, code.other_method)}</a></p>
         </div>
     }

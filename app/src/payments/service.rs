@@ -7,8 +7,11 @@ use crate::db::Db;
 use crate::errors::{AppError, Problem};
 use crate::identity::accounts::{self, Account};
 use crate::identity::contact::PhoneNumber;
+use crate::identity::activity::{self, SecurityEvent};
+use crate::messages::notifications::{self, AccountNotice};
 use crate::messages::outbox::{self, Message};
 use crate::messages::texts;
+use crate::services::catalogue::format_kes;
 use crate::payments::attention::{self, Reason, Received};
 use crate::payments::daraja::{outcome_of, C2bConfirmation, StkCallback};
 use crate::payments::gateway::{card_brand, last_four, luhn_valid, GatewayError, GatewayOutcome, PaymentGateway, PaymentRequest};
@@ -420,6 +423,7 @@ impl Payments {
         let Some(citizen) = citizen else { return Ok(()) };
         let body = texts::money_kept(citizen.language, cents, receipt, account_number, reason);
         outbox::queue(tx, &Message::sms(&citizen.phone, citizen.language, body).for_account(citizen.id), self.now()).await?;
+        notifications::notify(tx, citizen.id, AccountNotice::PaymentKept, &format!("{}{}", format_kes(cents), receipt.map(|r| format!(" · M-Pesa {r}")).unwrap_or_default()), Some("/payments"), self.now()).await?;
         Ok(())
     }
 
@@ -433,6 +437,9 @@ impl Payments {
         let number = format_reference("RCT", year, applications_store::next_reference_number(tx, "RCT", year).await?);
         store::insert_receipt(tx, &number, payment.id, invoice.id, &random_code(16), now).await?;
         self.applications.payment_received_in(tx, invoice.application_id).await?;
+        if let Some(row) = applications_store::find_by_id(&mut **tx, invoice.application_id).await? {
+            activity::record(&mut **tx, row.account_id, SecurityEvent::Payment, Some(&number), None, now).await?;
+        }
         Ok(true)
     }
 
@@ -459,6 +466,7 @@ impl Payments {
         // We do not know whether money moved: never say "nothing was taken".
         let body = texts::payment_failed(citizen.language, code == UNCONFIRMED_CODE, code, payment.amount_cents, &reference);
         outbox::queue(tx, &Message::sms(&citizen.phone, citizen.language, body).for_account(citizen.id), self.now()).await?;
+        notifications::notify(tx, citizen.id, AccountNotice::PaymentFailed, &reference, Some(&format!("/applications/{reference}")), self.now()).await?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::errors::{AppError, Problem};
 use crate::identity::accounts::Account;
+use crate::messages::notifications;
 use crate::messages::outbox::{self, Message};
 use crate::messages::texts;
 use crate::services::answers::{self, Context};
@@ -14,7 +15,7 @@ use crate::services::catalogue::{Catalogue, FieldKind, Service};
 use crate::services::documents::{self, DocumentStore};
 use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
-use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, DocumentInfo, FormState, NotificationView, Queue, QueueItem};
+use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, DocumentInfo, FormState, NotificationView, Notified, Queue, QueueItem};
 use crate::payments::invoices;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -354,33 +355,39 @@ impl Applications {
         })
     }
 
+    /// The notification centre: application events and account notices, newest first.
     pub async fn notifications(&self, citizen: &Account, limit: i64) -> Result<Vec<NotificationView>, AppError> {
-        let rows = store::notifications(self.db.pool(), citizen.id, limit).await?;
-        Ok(rows
+        let stored = notifications::list(self.db.pool(), citizen.id, limit).await?;
+        let mut events: HashMap<i64, store::NotificationRow> = store::notifications(self.db.pool(), citizen.id, limit).await?.into_iter().map(|n| (n.id, n)).collect();
+        Ok(stored
             .into_iter()
             .filter_map(|n| {
-                Some(NotificationView {
-                    id: n.id,
-                    read: n.read,
-                    service_name: self.catalogue.service(&n.service_slug)?.name.clone(),
-                    reference: n.reference,
-                    action: n.action,
-                    to_status: n.to_status,
-                    amount_due_cents: n.amount_due_cents,
-                    note: n.note,
-                    at: n.at,
-                })
+                let about = match n.notice {
+                    Some((notice, detail, link)) => Notified::Account { notice, detail, link },
+                    None => {
+                        let event = events.remove(&n.id)?;
+                        Notified::Application {
+                            service_name: self.catalogue.service(&event.service_slug)?.name.clone(),
+                            reference: event.reference,
+                            action: event.action,
+                            to_status: event.to_status,
+                            amount_due_cents: event.amount_due_cents,
+                            note: event.note,
+                        }
+                    }
+                };
+                Some(NotificationView { id: n.id, read: n.read, at: n.at, about })
             })
             .collect())
     }
 
     pub async fn unread_notifications(&self, citizen: &Account) -> Result<i64, AppError> {
-        Ok(store::unread_notifications(self.db.pool(), citizen.id).await?)
+        Ok(notifications::unread(self.db.pool(), citizen.id).await?)
     }
 
     /// Marks one of the citizen's notifications as read, or all of them (`None`).
     pub async fn mark_notifications_read(&self, citizen: &Account, id: Option<i64>) -> Result<(), AppError> {
-        store::mark_notifications_read(self.db.pool(), citizen.id, id, self.now()).await?;
+        notifications::mark_read(self.db.pool(), citizen.id, id, self.now()).await?;
         Ok(())
     }
 
@@ -628,7 +635,7 @@ impl Applications {
         let event_id = store::insert_event(tx, &event, now).await?;
         // A released claim is the back office's own business: the timeline shows it, no message.
         if action != Action::ReleaseClaim {
-            store::notify(tx, row.account_id, event_id, now).await?;
+            notifications::notify_event(tx, row.account_id, event_id, now).await?;
         }
         if to == Status::AwaitingPayment {
             invoices::open(tx, row.id, row.amount_due_cents, now).await?;

@@ -329,11 +329,6 @@ pub async fn claimed<'e, E: Executor<'e, Database = Any>>(executor: E, held_by: 
     Ok(rows.iter().map(from_row).collect())
 }
 
-pub async fn notify(tx: &mut Transaction<'static, Any>, account_id: i64, event_id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO notifications (account_id, event_id, created_at) VALUES ($1, $2, $3)").bind(account_id).bind(event_id).bind(now).execute(&mut **tx).await?;
-    Ok(())
-}
-
 pub struct NotificationRow {
     pub id: i64,
     pub read: bool,
@@ -346,7 +341,8 @@ pub struct NotificationRow {
     pub at: i64,
 }
 
-/// A citizen's latest notifications, newest first.
+/// The application events among a citizen's latest notifications, newest first (the
+/// notification centre merges them with the account notices).
 pub async fn notifications<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64, limit: i64) -> Result<Vec<NotificationRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT n.id, n.read_at, a.reference, a.service_slug, e.action, e.to_status, a.amount_due_cents, e.note, e.at FROM notifications n \
@@ -381,19 +377,3 @@ pub async fn full_name<'e, E: Executor<'e, Database = Any>>(executor: E, account
     Ok(name.map(|(first, last)| format!("{first} {last}")).unwrap_or_default())
 }
 
-/// How many of the account's notifications are unread (the header's count).
-pub async fn unread_notifications<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL").bind(account_id).fetch_one(executor).await
-}
-
-/// Marks one notification (`Some(id)`) or all of the account's as read; only the
-/// account's own are touched.
-pub async fn mark_notifications_read<'e, E: Executor<'e, Database = Any>>(executor: E, account_id: i64, id: Option<i64>, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL AND ($3 = 0 OR id = $3)")
-        .bind(now)
-        .bind(account_id)
-        .bind(id.unwrap_or(0))
-        .execute(executor)
-        .await?
-        .rows_affected())
-}

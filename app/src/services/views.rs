@@ -104,18 +104,21 @@ impl FormState {
     }
 }
 
-/// A status change the citizen is told about.
+/// Something the portal told the citizen (`/notifications`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
     pub read: bool,
-    pub reference: String,
-    pub service_name: Text,
-    pub action: Action,
-    pub to_status: Status,
-    pub amount_due_cents: i64,
-    pub note: Option<String>,
     pub at: i64,
+    pub about: Notified,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notified {
+    /// An application moved.
+    Application { reference: String, service_name: Text, action: Action, to_status: Status, amount_due_cents: i64, note: Option<String> },
+    /// A security notice, a payment kept or failed, a support reply.
+    Account { notice: crate::messages::notifications::AccountNotice, detail: String, link: Option<String> },
 }
 
 /// A row of an officer's queue.

@@ -36,7 +36,7 @@ impl TestServer {
         .expect("test config");
         let leptos_options = LeptosOptions::builder().output_name("raia").site_root("target/site-test-none").site_addr(addr).build();
         let assets = Arc::new(BuildAssets::from_hashes(&leptos_options, Some("js: j1\nwasm: w1\ncss: c1")));
-        let identity = startup::identity(&test_db.db);
+        let identity = startup::identity(&config, &test_db.db);
         let catalogue = startup::catalogue(&config).expect("the shipped catalogue is valid");
         startup::seed(&config, &identity, &catalogue).await.expect("seed");
         let applications = startup::applications(&config, &test_db.db, &identity, catalogue);
