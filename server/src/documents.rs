@@ -7,6 +7,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use raia_app::errors::{AppError, Problem};
+use raia_app::identity::accounts::Account;
 use raia_app::identity::web::token_from_headers;
 use raia_app::language::{encode_query_value, safe_return_path};
 use raia_app::services::documents::MAX_BYTES;
@@ -108,13 +109,22 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart
 /// `GET /documents/<id>`: the file, for its applicant or an officer of the agency; 404 for anyone else.
 pub async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
-    let token = token_from_headers(&headers, &state.session_cookie);
-    let account = match state.identity.current_account(token.as_deref()).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let account = match viewer(&state, &headers).await {
+        Ok(account) => account,
+        Err(response) => return response,
     };
     file_response(state.applications.document(&account, id).await)
+}
+
+/// Who asks for a stored file: the logged-in account, else a 404 (which says nothing of
+/// whether the file exists).
+pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Account, Response> {
+    let token = token_from_headers(headers, &state.session_cookie);
+    match state.identity.current_account(token.as_deref()).await {
+        Ok(Some(account)) => Ok(account),
+        Ok(None) => Err(StatusCode::NOT_FOUND.into_response()),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
 }
 
 /// A stored file as the browser shows it (an application's document, a support request's

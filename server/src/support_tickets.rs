@@ -3,7 +3,7 @@
 //! screenshot comes back as bytes. The rules live in `raia_app::support::service`.
 
 use crate::state::AppState;
-use crate::documents::read_form;
+use crate::documents::{read_form, viewer};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -58,11 +58,9 @@ pub async fn open(State(state): State<AppState>, headers: HeaderMap, multipart: 
 /// may answer the request; 404 for anyone else.
 pub async fn screenshot(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
-    let token = token_from_headers(&headers, &state.session_cookie);
-    let account = match state.identity.current_account(token.as_deref()).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let account = match viewer(&state, &headers).await {
+        Ok(account) => account,
+        Err(response) => return response,
     };
     crate::documents::file_response(Support::from(&state.applications).attachment(&account, id).await)
 }
