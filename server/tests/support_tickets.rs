@@ -26,7 +26,10 @@ fn location(response: &reqwest::Response) -> String {
 
 async fn html(server: &TestServer, path: &str, cookie: &str) -> (StatusCode, String) {
     let response = server.client.get(format!("{}{path}", server.base)).header("cookie", cookie).header("accept", "text/html").send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
+    let (status, page) = (response.status(), response.text().await.unwrap());
+    // Whole in the first HTML: nothing arrives later in a streamed `<template>`.
+    assert!(!page.contains("<template"), "{path}: part of the page is streamed");
+    (status, page)
 }
 
 /// The part of the page inside `<main>`, as the first HTML has it.
