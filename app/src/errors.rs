@@ -78,6 +78,8 @@ pub enum Problem {
     InvalidCardCode,
     /// The fee was paid for the option chosen: a correction cannot change it.
     FeeFrozen,
+    /// An application reference that is not one of the citizen's own applications.
+    NotYourApplication,
 }
 
 /// Why a password is easy to guess, in our own words (not the estimator's English text).

@@ -19,6 +19,7 @@ pub mod payments;
 pub mod services;
 pub mod status;
 pub mod shell;
+pub mod support;
 
 #[cfg(feature = "ssr")]
 pub mod clock;

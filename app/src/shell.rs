@@ -23,6 +23,8 @@ use crate::pages::services::{CataloguePage, ServicePage};
 use crate::pages::pay::PayPageView;
 use crate::pages::receipts::{PaymentsPage, ReceiptPage, VerifyPage};
 use crate::pages::too_many::TooManyAttemptsPage;
+use crate::pages::help::HelpPage;
+use crate::pages::support::{SupportDeskPage, SupportDeskTicketPage, SupportPage, SupportTicketPage};
 use crate::pages::{home::HomePage, not_found::NotFoundPage, offline::OfflinePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
@@ -121,6 +123,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/receipts/:number") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
+                        <Route path=path!("/support") view=SupportPage ssr=SsrMode::Async />
+                        <Route path=path!("/support/:reference") view=SupportTicketPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/support") view=SupportDeskPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/support/:reference") view=SupportDeskTicketPage ssr=SsrMode::Async />
+                        <Route path=path!("/officer/support") view=SupportDeskPage ssr=SsrMode::Async />
+                        <Route path=path!("/officer/support/:reference") view=SupportDeskTicketPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

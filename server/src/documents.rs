@@ -7,33 +7,42 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use raia_app::errors::{AppError, Problem};
+use raia_app::identity::accounts::Account;
 use raia_app::identity::web::token_from_headers;
 use raia_app::language::{encode_query_value, safe_return_path};
 use raia_app::services::documents::MAX_BYTES;
-use raia_app::services::service::FormTarget;
+use raia_app::services::service::{DocumentDownload, FormTarget};
+use std::collections::HashMap;
 
 /// The largest request body accepted: one file of at most 5 MB plus the form's fields. A
 /// larger upload is cut off here and answered with "too large".
 pub const MAX_REQUEST_BYTES: usize = MAX_BYTES + 64 * 1024;
 
+/// A multipart form as it arrived: its text fields, and the one file it may carry.
 #[derive(Default)]
-struct UploadForm {
-    service: String,
-    reference: String,
-    field: String,
-    return_to: String,
-    file_name: String,
-    bytes: Vec<u8>,
-    too_large: bool,
+pub struct UploadForm {
+    fields: HashMap<String, String>,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// The body limit cut the request short: the file was too big.
+    pub too_large: bool,
 }
 
-async fn read_form(mut multipart: Multipart) -> UploadForm {
+impl UploadForm {
+    /// A text field's value, empty when it was not sent.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Reads a multipart form whose file is in the part named `file_field`.
+pub async fn read_form(mut multipart: Multipart, file_field: &str) -> UploadForm {
     let mut form = UploadForm::default();
     loop {
         match multipart.next_field().await {
             Ok(Some(part)) => {
                 let name = part.name().unwrap_or("").to_string();
-                if name == "file" {
+                if name == file_field {
                     form.file_name = part.file_name().unwrap_or("").to_string();
                     match part.bytes().await {
                         Ok(bytes) => form.bytes = bytes.to_vec(),
@@ -42,13 +51,7 @@ async fn read_form(mut multipart: Multipart) -> UploadForm {
                     continue;
                 }
                 let value = part.text().await.unwrap_or_default();
-                match name.as_str() {
-                    "service" => form.service = value,
-                    "reference" => form.reference = value,
-                    "field" => form.field = value,
-                    "return_to" => form.return_to = value,
-                    _ => {}
-                }
+                form.fields.insert(name, value);
             }
             Ok(None) => break,
             // The body limit cut the request short: the file was too big.
@@ -79,17 +82,18 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart
         Ok(None) => return Redirect::to(&format!("/login?next={}", encode_query_value(&page_of_referer(&headers)))).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let form = read_form(multipart).await;
-    let back = safe_return_path(Some(&form.return_to)).to_string();
+    let form = read_form(multipart, "file").await;
+    let back = safe_return_path(Some(form.text("return_to"))).to_string();
+    let field = form.text("field");
     let with_problem = |code: &str| {
         let separator = if back.contains('?') { '&' } else { '?' };
-        Redirect::to(&format!("{back}{separator}field={}&upload_error={code}#{}", encode_query_value(&form.field), encode_query_value(&form.field))).into_response()
+        Redirect::to(&format!("{back}{separator}field={}&upload_error={code}#{}", encode_query_value(field), encode_query_value(field))).into_response()
     };
     if form.too_large {
         return with_problem("too_large");
     }
-    let target = FormTarget::from_fields(&form.service, &form.reference);
-    match state.applications.attach_document(&account, &target, &form.field, &form.file_name, &form.bytes).await {
+    let target = FormTarget::from_fields(form.text("service"), form.text("reference"));
+    match state.applications.attach_document(&account, &target, field, &form.file_name, &form.bytes).await {
         Ok(()) => Redirect::to(&back).into_response(),
         Err(AppError::Invalid(problems)) => match problems.first().map(|p| &p.problem) {
             Some(Problem::FileTooLarge) => with_problem("too_large"),
@@ -105,13 +109,28 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart
 /// `GET /documents/<id>`: the file, for its applicant or an officer of the agency; 404 for anyone else.
 pub async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
-    let token = token_from_headers(&headers, &state.session_cookie);
-    let account = match state.identity.current_account(token.as_deref()).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let account = match viewer(&state, &headers).await {
+        Ok(account) => account,
+        Err(response) => return response,
     };
-    match state.applications.document(&account, id).await {
+    file_response(state.applications.document(&account, id).await)
+}
+
+/// Who asks for a stored file: the logged-in account, else a 404 (which says nothing of
+/// whether the file exists).
+pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Account, Response> {
+    let token = token_from_headers(headers, &state.session_cookie);
+    match state.identity.current_account(token.as_deref()).await {
+        Ok(Some(account)) => Ok(account),
+        Ok(None) => Err(StatusCode::NOT_FOUND.into_response()),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+/// A stored file as the browser shows it (an application's document, a support request's
+/// screenshot); 404 when the asker may not see it.
+pub fn file_response(document: Result<DocumentDownload, AppError>) -> Response {
+    match document {
         Ok(document) => {
             let mut response = document.bytes.into_response();
             let headers = response.headers_mut();

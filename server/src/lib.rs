@@ -22,6 +22,7 @@ pub mod service_worker;
 pub mod staff_command;
 pub mod startup;
 pub mod state;
+pub mod support_tickets;
 
 pub use config::{AppEnv, Config};
 pub use router::router;

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker};
+use crate::{africas_talking_simulator, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -36,6 +36,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(server_functions))
         .route("/documents", post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(documents::MAX_REQUEST_BYTES)))
         .route("/documents/{id}", get(documents::download))
+        .route("/support/open", post(support_tickets::open).layer(axum::extract::DefaultBodyLimit::max(support_tickets::MAX_REQUEST_BYTES)))
+        .route("/documents/support/{id}", get(support_tickets::screenshot))
         .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk))
         .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))

@@ -83,6 +83,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::InvalidCardExpiry => t_string!(i18n, problems.invalid_card_expiry).to_string(),
         Problem::InvalidCardCode => t_string!(i18n, problems.invalid_card_code).to_string(),
         Problem::FeeFrozen => t_string!(i18n, problems.fee_frozen).to_string(),
+        Problem::NotYourApplication => t_string!(i18n, problems.not_your_application).to_string(),
     }
 }
 
@@ -114,10 +115,16 @@ impl FormProblems {
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Clone + Send + Sync + 'static,
     {
+        Self::at(S::url())
+    }
+
+    /// The problems of a form that posts to a plain endpoint rather than a server function
+    /// (a multipart upload), which sends them back the same way.
+    pub fn at(path: &'static str) -> Self {
         let query = use_query_map();
         let error = Memo::new(move |_| {
             let query = query.read();
-            (query.get("__path").as_deref() == Some(S::url()))
+            (query.get("__path").as_deref() == Some(path))
                 .then(|| query.get("__err"))
                 .flatten()
                 .map(|encoded| ServerFnUrlError::<AppError>::decode_err(&encoded))

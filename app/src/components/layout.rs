@@ -184,6 +184,7 @@ fn SiteFooter() -> impl IntoView {
                 <p>{t!(i18n, footer.about)}</p>
                 <p>{t!(i18n, footer.privacy)}</p>
                 <p>{t!(i18n, footer.help)}</p>
+                <p><a href="/help">{t!(i18n, footer.help_link)}</a></p>
             </div>
         </footer>
     }

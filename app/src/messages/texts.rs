@@ -71,6 +71,15 @@ pub fn staff_account_opened(l: Locale, first_name: &str) -> String {
     fill(&td_string!(l, messages.staff_account_opened).to_string(), &[("name", first_name)])
 }
 
+pub fn support_reply_subject(l: Locale, reference: &str) -> String {
+    fill(&td_string!(l, messages.support_reply_subject).to_string(), &[("reference", reference)])
+}
+
+/// The email a staff answer on a support ticket sends its citizen, with the answer itself.
+pub fn support_reply(l: Locale, reference: &str, reply: &str, link: &str) -> String {
+    fill(&td_string!(l, messages.support_reply).to_string(), &[("reference", reference), ("reply", reply), ("link", link)])
+}
+
 /// What an application's move tells its citizen.
 pub struct ApplicationMove<'a> {
     pub action: Action,
@@ -199,5 +208,13 @@ mod tests {
             assert!(notice.contains("+2547******78") && notice.chars().count() <= 160, "{notice}");
         }
         assert!(contact_code(Locale::sw, ContactKind::Phone, "123456").contains("nambari ya simu"));
+    }
+
+    #[test]
+    fn a_support_reply_quotes_the_answer_in_the_citizens_language() {
+        let email = support_reply(Locale::sw, "TKT-2026-000007", "Tumeona malipo yako.", "https://raia.example/support/TKT-2026-000007");
+        assert!(email.contains("TKT-2026-000007") && email.contains("Tumeona malipo yako.") && email.contains("https://raia.example/support/TKT-2026-000007"), "{email}");
+        assert!(support_reply_subject(Locale::sw, "TKT-2026-000007").starts_with("Raia: "));
+        assert_ne!(support_reply(Locale::en, "TKT-2026-000007", "x", "y"), support_reply(Locale::sw, "TKT-2026-000007", "x", "y"));
     }
 }

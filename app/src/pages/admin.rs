@@ -33,6 +33,7 @@ pub fn AdminPage() -> impl IntoView {
                         <p><a href="/admin/payments">{t!(i18n, admin.payments_link)}</a></p>
                         <p><a href="/admin/messages">{t!(i18n, admin_messages.link)}</a></p>
                         <p><a href="/admin/status">{t!(i18n, admin_status.link)}</a></p>
+                        <p><a href="/admin/support">{t!(i18n, support.desk_link)}</a></p>
                         <div class="table-wrap">
                             <table class="table">
                                 <thead><tr>

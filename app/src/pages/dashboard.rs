@@ -67,6 +67,11 @@ pub fn DashboardPage() -> impl IntoView {
                                     <p>{t!(i18n, dashboard.account_body)}</p>
                                     <p><a href="/account">{t!(i18n, dashboard.account)}</a></p>
                                 </section>
+                                <section class="panel" aria-labelledby="support-title">
+                                    <h2 id="support-title">{t!(i18n, dashboard.support)}</h2>
+                                    <p>{t!(i18n, dashboard.support_body)}</p>
+                                    <p><a href="/help">{t!(i18n, help.title)}</a> " · " <a href="/support">{t!(i18n, support.title)}</a></p>
+                                </section>
                             </div>
                         }.into_any()
                     }

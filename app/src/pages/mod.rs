@@ -23,5 +23,7 @@ pub mod apply;
 pub mod officer;
 pub mod services;
 pub mod status;
+pub mod help;
+pub mod support;
 pub mod pay;
 pub mod receipts;

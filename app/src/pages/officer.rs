@@ -44,6 +44,7 @@ pub fn OfficerQueuePage() -> impl IntoView {
                             <PageTitle title=t_string!(i18n, officer.queue_title) />
                             <p class="caption">{queue.agency_name.get(locale)}</p>
                             <h1>{t!(i18n, officer.queue_title)}</h1>
+                            <p><a href="/officer/support">{t!(i18n, support.desk_link)}</a></p>
                             <form class="search search__filters" method="get" action="/officer">
                                 <div class="form-group">
                                     <label class="label" for="service">{t!(i18n, officer.service)}</label>
