@@ -98,7 +98,7 @@ test("a citizen changes their email with a code sent to the new address", async 
   expect(notice.body).toContain("was changed to o*****@example.com");
 
   await page.goto("/notifications");
-  await expect(page.getByText("Your email address was changed")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Your email address was changed" })).toBeVisible();
   await chooseLanguage(page, "Kiswahili");
   await page.goto("/account/email");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Badilisha barua pepe yako");
