@@ -42,8 +42,8 @@ pub fn AccountPage() -> impl IntoView {
                     <dl class="summary-list">
                         <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.name)}</dt><dd class="summary-list__value">{me.full_name.clone()}</dd></div>
                         <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.id_number)}</dt><dd class="summary-list__value mono">{me.masked_id_number.clone()}</dd></div>
-                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.email)}</dt><dd class="summary-list__value">{me.email.clone()}</dd><dd class="summary-list__action"><a href="/account/email">{t!(i18n, account.change_email)}</a></dd></div>
-                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.phone)}</dt><dd class="summary-list__value">{me.phone.clone()}</dd><dd class="summary-list__action"><a href="/account/phone">{t!(i18n, account.change_phone)}</a></dd></div>
+                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.email)}</dt><dd class="summary-list__value">{me.email.clone()}</dd><dd class="summary-list__action"><a href="/account/email">{t!(i18n, account.change)}<span class="visually-hidden">" " {t!(i18n, account.email)}</span></a></dd></div>
+                        <div class="summary-list__row"><dt class="summary-list__key">{t!(i18n, account.phone)}</dt><dd class="summary-list__value">{me.phone.clone()}</dd><dd class="summary-list__action"><a href="/account/phone">{t!(i18n, account.change)}<span class="visually-hidden">" " {t!(i18n, account.phone)}</span></a></dd></div>
                     </dl>
                     <p class="hint">{t!(i18n, account.from_registry)}</p>
                     <ErrorSummary problems />
