@@ -3,6 +3,7 @@
 
 pub mod africas_talking_simulator;
 pub mod assets;
+pub mod body_limit;
 pub mod callbacks;
 pub mod card_simulator;
 pub mod client_address;

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -38,17 +38,21 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/{id}", get(documents::download))
         .route("/support/open", post(support_tickets::open).layer(axum::extract::DefaultBodyLimit::max(support_tickets::MAX_REQUEST_BYTES)))
         .route("/documents/support/{id}", get(support_tickets::screenshot))
-        .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk))
-        .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b))
+        .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
+        .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
         .layer(middleware::from_fn(csrf::same_origin_only))
+        .layer(middleware::from_fn(body_limit::server_functions))
         .layer(middleware::from_fn_with_state(std::sync::Arc::new(state.config.trusted_proxies.clone()), client_address::attach))
         .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// Daraja's callbacks are a few hundred bytes of JSON.
+pub const CALLBACK_BYTES: usize = 64 * 1024;
 
 /// The app's routes, listed once per process. Listing them renders the app with every
 /// resource suppressed through a flag that is global to the process (leptos_server's

@@ -1,13 +1,21 @@
 //! Headers every response carries, and long caching for the hashed build files.
+//! Personal pages and every server function's answer are never stored by a browser or
+//! proxy; HSTS is sent in prod only (a developer's plain-HTTP localhost must stay usable).
 
+use crate::config::AppEnv;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+/// Browser features Raia never uses, denied to the page and anything it could embed.
+const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), xr-spatial-tracking=()";
+
 pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let immutable = state.assets.hashed && request.uri().path().starts_with("/pkg/");
+    // Server functions answer with personal data or set cookies: never cached, session or not.
+    let server_function = request.uri().path().starts_with("/api/");
     let has_session = request
         .headers()
         .get_all(header::COOKIE)
@@ -20,12 +28,16 @@ pub async fn add(State(state): State<AppState>, request: Request, next: Next) ->
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers.insert("permissions-policy", HeaderValue::from_static(PERMISSIONS_POLICY));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.config.env == AppEnv::Prod {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     // File names under /pkg/ carry a hash of their content (cargo-leptos `hash-files`),
     // so a new build always has new names and old copies can be kept forever.
     if immutable && success {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    } else if has_session {
+    } else if has_session || server_function {
         // Pages for someone with a session may be personal: no browser, proxy or
         // back-button cache keeps them.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

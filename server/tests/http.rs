@@ -294,6 +294,7 @@ async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
     )
     .await;
     assert_eq!(server.get("/dev/outbox.json").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(server.get("/").await.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains", "HSTS in prod");
     assert_eq!(server.get("/sim/mpesa/oauth/v1/generate").await.status(), StatusCode::NOT_FOUND, "no simulator in prod");
     assert_eq!(server.get("/dev/outbox").await.status(), StatusCode::NOT_FOUND);
     // No demo accounts with published passwords in prod.
@@ -499,4 +500,32 @@ async fn an_admin_releases_a_claim_with_a_plain_form() {
         assert!(html.contains("PSP-2026-000777 is back in its agency") && html.contains("No application is under review."), "{html}");
         server.test_db.drop_database().await;
     }
+}
+
+#[tokio::test]
+async fn every_response_is_hardened_and_server_functions_are_never_cached() {
+    let server = TestServer::start().await;
+    let page = server.get("/services").await;
+    let headers = page.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+    assert_eq!(headers["cross-origin-opener-policy"], "same-origin");
+    let permissions = headers["permissions-policy"].to_str().unwrap();
+    for denied in ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"] {
+        assert!(permissions.contains(denied), "{permissions}");
+    }
+    assert!(headers.get("strict-transport-security").is_none(), "no HSTS on a developer's plain-HTTP server");
+
+    // A server function's answer, even to someone with no session, is never stored.
+    let answer = post_form(&server, "/api/session", "", None).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+
+    // Bodies past each route's limit are refused before anything reads them.
+    let huge = format!("identifier={}&password=x", "a".repeat(300 * 1024));
+    assert_eq!(post_form(&server, "/api/login/password", &huge, None).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let secret = &server.state.config.payments.callback_secret;
+    let callback = server.client.post(format!("{}/callbacks/mpesa/{secret}/stk", server.base)).header("content-type", "application/json").body(vec![b' '; 100 * 1024]).send().await.unwrap();
+    assert_eq!(callback.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    server.test_db.drop_database().await;
 }
