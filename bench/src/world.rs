@@ -33,7 +33,7 @@ pub async fn open(database_url: &str) -> BenchResult<World> {
     // A few connections: seeding runs several citizens at once.
     let db = Db::connect(database_url, 8).await.map_err(|e| format!("{database_url}: {e}"))?;
     db.migrate().await.map_err(|e| format!("migrations: {e}"))?;
-    let identity = startup::identity(&db);
+    let identity = startup::identity(&config, &db);
     let catalogue = startup::catalogue(&config)?;
     let applications = startup::applications(&config, &db, &identity, catalogue);
     Ok(World { config, db, identity, applications })
