@@ -23,7 +23,8 @@ pub fn contact_kind(text: &str) -> Option<ContactKind> {
     }
 }
 
-fn kind_name(kind: ContactKind) -> &'static str {
+/// The form's and the flow's name for a contact: `email` or `phone`.
+pub fn kind_name(kind: ContactKind) -> &'static str {
     match kind {
         ContactKind::Email => "email",
         ContactKind::Phone => "phone",
@@ -68,7 +69,7 @@ impl Identity {
         };
         let flow = Flow { contact_change: Some(ContactChange { kind: kind_name(kind).to_string(), value: value.clone() }), ..Flow::default() };
         let mut tx = self.db.begin_write().await?;
-        let new_token = sessions::rotate(&mut tx, self.clock.now(), &session, Some(account.id), Stage::Authenticated, &flow).await?;
+        let new_token = sessions::rotate(&mut tx, self.now(), &session, Some(account.id), Stage::Authenticated, &flow).await?;
         tx.commit().await?;
         let channel = if kind == ContactKind::Email { Channel::Email } else { Channel::Sms };
         self.send_code_to(account, &sessions::token_hash(&new_token), Purpose::Contact, channel, &value).await?;
@@ -99,7 +100,7 @@ impl Identity {
         let Some((kind, change)) = session.flow.contact_change.clone().and_then(|c| contact_kind(&c.kind).map(|kind| (kind, c))) else {
             return Err(AppError::field("", Problem::FlowExpired));
         };
-        let now = self.clock.now();
+        let now = self.now();
         let mut tx = self.db.begin_write().await?;
         if let Err(problem) = codes::verify(&mut tx, account.id, &session.token_hash, Purpose::Contact, code, now).await? {
             activity::record(&mut *tx, account.id, SecurityEvent::WrongCode, None, Some(client_address), now).await?;

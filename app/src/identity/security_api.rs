@@ -36,7 +36,7 @@ pub async fn save_code_settings(channel: Option<String>, allow_messages: Option<
     let account = logged_in("/account/security").await?;
     let identity = identity()?;
     // Without an app on, the form has no checkbox: messages stay allowed.
-    let app_on = identity.security_settings(&account).await.map_err(with_status)?.authenticator_on;
+    let app_on = identity.authenticator_on(account.id).await.map_err(with_status)?;
     let allow = !app_on || allow_messages.is_some();
     identity.set_code_settings(&account, channel.as_deref().unwrap_or_default(), allow, &client_ip()).await.map_err(with_status)?;
     leptos_axum::redirect("/account/security?saved=codes");
@@ -105,15 +105,14 @@ pub async fn start_contact_change(kind: String, email: Option<String>, phone: Op
 pub async fn pending_contact_change() -> Result<Option<(String, String)>, AppError> {
     logged_in("/account").await?;
     let pending = identity()?.pending_contact_change(session_token().as_deref()).await.map_err(with_status)?;
-    Ok(pending.map(|(kind, masked)| (if kind == crate::messages::texts::ContactKind::Email { "email" } else { "phone" }.to_string(), masked)))
+    Ok(pending.map(|(kind, masked)| (crate::identity::contact_change::kind_name(kind).to_string(), masked)))
 }
 
 #[server(endpoint = "account/contact/confirm")]
 pub async fn confirm_contact_change(code: String) -> Result<(), AppError> {
     let account = logged_in("/account").await?;
     let kind = identity()?.confirm_contact_change(&account, session_token().as_deref(), &code, &client_ip()).await.map_err(with_status)?;
-    let saved = if kind == crate::messages::texts::ContactKind::Email { "email" } else { "phone" };
-    leptos_axum::redirect(&format!("/account?saved={saved}"));
+    leptos_axum::redirect(&format!("/account?saved={}", crate::identity::contact_change::kind_name(kind)));
     Ok(())
 }
 

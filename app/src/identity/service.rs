@@ -66,7 +66,7 @@ fn invalid(problems: Vec<FieldProblem>) -> AppError {
 }
 
 impl Identity {
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.now()
     }
 

@@ -38,10 +38,6 @@ pub struct AuthenticatorSetup {
 }
 
 impl Identity {
-    fn now_seconds(&self) -> i64 {
-        self.clock.now()
-    }
-
     pub(crate) async fn authenticator_on(&self, account_id: i64) -> Result<bool, AppError> {
         Ok(authenticator::find(self.db.pool(), &self.secrets, account_id).await?.is_some_and(|a| a.confirmed))
     }
@@ -66,7 +62,7 @@ impl Identity {
         }
         let mut tx = self.db.begin_write().await?;
         accounts::set_code_settings(&mut tx, account.id, channel, allow_messages).await?;
-        activity::record(&mut *tx, account.id, SecurityEvent::CodeSettingsChanged, Some(channel.as_str()), Some(client_address), self.now_seconds()).await?;
+        activity::record(&mut *tx, account.id, SecurityEvent::CodeSettingsChanged, Some(channel.as_str()), Some(client_address), self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -78,7 +74,7 @@ impl Identity {
         }
         self.check_current_password(account, current_password, client_address).await?;
         let mut tx = self.db.begin_write().await?;
-        authenticator::begin(&mut tx, &self.secrets, account.id, self.now_seconds()).await?;
+        authenticator::begin(&mut tx, &self.secrets, account.id, self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -99,7 +95,7 @@ impl Identity {
     /// Switches the app on with its first right code; its backup codes are kept as
     /// fingerprints only from now on. The citizen is told by email and in the portal.
     pub async fn confirm_authenticator(&self, account: &Account, code: &str, client_address: &str) -> Result<(), AppError> {
-        let now = self.now_seconds();
+        let now = self.now();
         let Some(stored) = authenticator::find(self.db.pool(), &self.secrets, account.id).await?.filter(|a| !a.confirmed) else {
             return Err(AppError::field("", Problem::FlowExpired));
         };
@@ -119,7 +115,7 @@ impl Identity {
     /// Switches the app off: the password and a current code from the app. Codes by SMS and
     /// email are allowed again, or the citizen could not log in at all.
     pub async fn turn_off_authenticator(&self, account: &Account, current_password: &str, code: &str, client_address: &str) -> Result<(), AppError> {
-        let now = self.now_seconds();
+        let now = self.now();
         let Some(stored) = authenticator::find(self.db.pool(), &self.secrets, account.id).await?.filter(|a| a.confirmed) else {
             return Err(AppError::NotFound);
         };
@@ -139,7 +135,7 @@ impl Identity {
     }
 
     async fn tell_authenticator_changed_in(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>, account: &Account, on: bool, client_address: &str) -> Result<(), AppError> {
-        let now = self.now_seconds();
+        let now = self.now();
         let language = account.language;
         let (event, notice) = if on { (SecurityEvent::AuthenticatorOn, AccountNotice::AuthenticatorOn) } else { (SecurityEvent::AuthenticatorOff, AccountNotice::AuthenticatorOff) };
         activity::record(&mut **tx, account.id, event, None, Some(client_address), now).await?;
@@ -169,7 +165,7 @@ impl Identity {
     /// Login step 3 with the app: a current code (each time step once), or a backup code
     /// (each once). Too many wrong codes end the login: the password must be given again.
     pub(crate) async fn verify_login_with_authenticator(&self, mut session: Session, account: &Account, code: &str, client_address: &str) -> Result<(String, String), AppError> {
-        let now = self.now_seconds();
+        let now = self.now();
         let Some(stored) = authenticator::find(self.db.pool(), &self.secrets, account.id).await?.filter(|a| a.confirmed) else {
             return Err(AppError::field("", Problem::FlowExpired));
         };
