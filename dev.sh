@@ -2,6 +2,7 @@
 # Raia's two commands (see README):
 #   ./dev.sh serve   install what is missing, then serve the release build on http://127.0.0.1:3000
 #   ./dev.sh test    install what is missing, then run every test (Rust, then Playwright)
+#   ./dev.sh e2e     the Playwright suite alone, against the release build as it is
 #
 # Tools that cargo-leptos would otherwise download from the internet (wasm-bindgen,
 # wasm-opt) are installed from the package registries and put on PATH first.
@@ -94,19 +95,26 @@ free_port() {
 }
 
 run_e2e() {
-  local port data_dir server_pid status=0
+  local port data_dir server_pid callback_secret status=0
   port=$(free_port)
   data_dir=$(mktemp -d)
+  callback_secret=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
   say "starting the release server on 127.0.0.1:$port with a fresh database"
+  # Logging as talkative as an operator chasing a problem would set it: the log is then
+  # searched for every secret the suite handled (end2end/check-logs.mjs).
   APP_ENV=dev BIND_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data_dir/raia.db" UPLOAD_DIR="$data_dir/uploads" MPESA_SIM_DELAY_SECONDS=1 \
+    MPESA_CALLBACK_SECRET="$callback_secret" \
     LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
-    RUST_LOG=warn "$CARGO_TARGET_DIR/release/raia-server" >"$data_dir/server.log" 2>&1 &
+    RUST_LOG="info,raia_server=debug,raia_app=debug,tower_http=debug" "$CARGO_TARGET_DIR/release/raia-server" >"$data_dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 60); do
     curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+  touch "$data_dir/sessions.txt"
+  (cd end2end && RAIA_SESSIONS_FILE="$data_dir/sessions.txt" BASE_URL="http://127.0.0.1:$port" npx playwright test "$@") || status=$?
+  say "searching the server's log for secrets"
+  (cd end2end && node check-logs.mjs "$data_dir/server.log" "$data_dir/sessions.txt" "http://127.0.0.1:$port" "$callback_secret") || status=$?
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   if [ "$status" -ne 0 ]; then
@@ -132,9 +140,11 @@ test_all() {
 case "${1:-}" in
   serve) serve ;;
   test) test_all ;;
+  # The Playwright suite alone against the release build as it is (arguments go to Playwright).
+  e2e) shift && ensure_postgres && run_e2e "$@" ;;
   bench) install_rust_tools && bench/run.sh ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh bench (measure against the budgets, rewrite BENCHMARKS.md)" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh e2e [playwright args] | ./dev.sh bench (measure against the budgets, rewrite BENCHMARKS.md)" >&2
     exit 2
     ;;
 esac

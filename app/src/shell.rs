@@ -41,6 +41,11 @@ const NAVIGATION_SCRIPT: &str = include_str!("navigation.js");
 
 /// The document around the app. `lang` and `dir` on `<html>` are set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Every inline script below, and those Leptos writes, carry the nonce the
+    // Content-Security-Policy header names (see crate::content_security).
+    #[cfg(feature = "ssr")]
+    crate::content_security::adopt_request_nonce();
+    let nonce = leptos::nonce::use_nonce;
     view! {
         <!DOCTYPE html>
         <html>
@@ -53,12 +58,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // Marks the page as script-capable before the first paint, so the phone menu
                 // starts collapsed without a layout jump (progressive enhancement, as GOV.UK does).
-                <script>"document.documentElement.classList.add('js')"</script>
+                <script nonce=nonce()>"document.documentElement.classList.add('js')"</script>
                 <AutoReload options=options.clone() />
                 // Islands: the page is rendered whole here; only `#[island]` components
                 // (crate::islands) load WASM, and page-to-page moves swap the HTML in place.
                 <HydrationScripts options=options.clone() islands=true />
-                <script inner_html=NAVIGATION_SCRIPT></script>
+                <script nonce=nonce() inner_html=NAVIGATION_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <MetaTags />
             </head>

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { chooseLanguage, expectAccessible, logInWithCode, registerCitizen, waitForHydration, type Citizen } from "./support";
 
 // Each journey registers its own citizen, once, on the phone.

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { authenticatorCode, chooseLanguage, expectAccessible, latestCode, logInWithCode, logOut, registerCitizen, waitForHydration, type Citizen } from "./support";
 
 // Each journey registers its own citizen, once, on the phone.

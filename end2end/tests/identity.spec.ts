@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { chooseLanguage, expectAccessible, latestCode, logInWithCode, waitForHydration } from "./support";
 
 // These journeys change accounts in the shared test database, so they run once, on the phone.

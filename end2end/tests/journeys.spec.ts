@@ -1,4 +1,4 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "./fixtures";
 import { expectAccessible, latestCode, logOut as logOutThroughMenu } from "./support";
 
 // One set of citizen and officer journeys, run twice: in the phone's browser with

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { logInWithCode, registerCitizen, waitForHydration } from "./support";
 
 // What a phone downloads, and that moving between pages does not start over. Sizes are

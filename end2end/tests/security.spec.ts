@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { latestCode, registerCitizen, waitForHydration } from "./support";
 
 // Attacks a citizen could try from their own browser. They register accounts in the shared
@@ -51,4 +51,25 @@ test("a reset code sent for my account cannot reset someone else's password", as
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm it is you");
+});
+
+test("a script slipped into a page does not run: the Content-Security-Policy refuses it", async ({ page, cspViolations }) => {
+  await page.goto("/services");
+  await waitForHydration(page);
+  // As if a stored name had escaped escaping: an inline script and an event handler, neither
+  // with the page's nonce. The page's own scripts ran (it hydrated); these must not.
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.injected = 'script'";
+    document.body.append(script);
+    const image = document.createElement("img");
+    image.setAttribute("src", "/no-such-image.png");
+    image.setAttribute("onerror", "window.injected = 'handler'");
+    document.body.append(image);
+  });
+  await expect.poll(() => cspViolations.length).toBeGreaterThanOrEqual(2);
+  expect(await page.evaluate(() => (window as unknown as { injected?: string }).injected)).toBeUndefined();
+  // The refusals were the point of this test; any other would still fail it.
+  expect(cspViolations.every((violation) => /script-src/.test(violation))).toBe(true);
+  cspViolations.length = 0;
 });

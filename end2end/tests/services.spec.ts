@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { chooseLanguage, expectAccessible, logInWithCode, logOut, registerCitizen, waitForHydration } from "./support";
 
 // A 1×1 PNG: the server checks the content, not the name.

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { chooseLanguage, expectAccessible, logInWithCode, logOut } from "./support";
 
 test.beforeEach(async ({}, testInfo) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { chooseLanguage, expectAccessible, logInWithCode, logOut, registerCitizen, type Citizen } from "./support";
 
 // One citizen registers once and opens one request, on the phone.

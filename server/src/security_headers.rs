@@ -1,4 +1,6 @@
 //! Headers every response carries, and long caching for the hashed build files.
+//! The Content-Security-Policy names a nonce drawn here per request and handed to the page
+//! through the request's extensions (see raia_app::content_security).
 //! Personal pages and every server function's answer are never stored by a browser or
 //! proxy; HSTS is sent in prod only (a developer's plain-HTTP localhost must stay usable).
 
@@ -8,11 +10,14 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use raia_app::content_security::{self, ScriptNonce};
 
 /// Browser features Raia never uses, denied to the page and anything it could embed.
 const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), xr-spatial-tracking=()";
 
-pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn add(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = ScriptNonce::fresh();
+    request.extensions_mut().insert(nonce.clone());
     let immutable = state.assets.hashed && request.uri().path().starts_with("/pkg/");
     // Server functions answer with personal data or set cookies: never cached, session or not.
     let server_function = request.uri().path().starts_with("/api/");
@@ -30,6 +35,8 @@ pub async fn add(State(state): State<AppState>, request: Request, next: Next) ->
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert("permissions-policy", HeaderValue::from_static(PERMISSIONS_POLICY));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    let policy = content_security::policy(&nonce, live_reload(&state).as_deref());
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("the policy is ASCII"));
     if state.config.env == AppEnv::Prod {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
@@ -43,4 +50,10 @@ pub async fn add(State(state): State<AppState>, request: Request, next: Next) ->
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// `cargo leptos watch` reloads the page through a websocket on its own port; the policy
+/// allows it only while that tool runs.
+fn live_reload(state: &AppState) -> Option<String> {
+    std::env::var_os("LEPTOS_WATCH").map(|_| format!("ws://*:{}", state.leptos_options.reload_port))
 }

@@ -506,7 +506,7 @@ async fn an_admin_releases_a_claim_with_a_plain_form() {
 async fn every_response_is_hardened_and_server_functions_are_never_cached() {
     let server = TestServer::start().await;
     let page = server.get("/services").await;
-    let headers = page.headers();
+    let headers = page.headers().clone();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
     assert_eq!(headers["cross-origin-opener-policy"], "same-origin");
@@ -515,6 +515,24 @@ async fn every_response_is_hardened_and_server_functions_are_never_cached() {
         assert!(permissions.contains(denied), "{permissions}");
     }
     assert!(headers.get("strict-transport-security").is_none(), "no HSTS on a developer's plain-HTTP server");
+
+    // The Content-Security-Policy names a nonce of this response only, and every script the
+    // page carries has it: an injected script without it would be refused by the browser.
+    let policy = headers["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy").to_string();
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+    let html = page.text().await.unwrap();
+    let scripts: Vec<&str> = html.split("<script").skip(1).map(|tag| tag.split('>').next().unwrap()).collect();
+    assert!(scripts.len() >= 3, "the js class, navigation and the island loader: {scripts:?}");
+    for script in &scripts {
+        assert!(script.contains(&format!("nonce=\"{nonce}\"")), "a script without this response's nonce: <script{script}>");
+    }
+    let again = server.get("/services").await;
+    assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce), "a nonce is never reused");
+    for path in ["/no-such-page", "/healthz", "/manifest.webmanifest"] {
+        let policy = server.get(path).await.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+    }
 
     // A server function's answer, even to someone with no session, is never stored.
     let answer = post_form(&server, "/api/session", "", None).await;
