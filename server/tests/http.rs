@@ -522,7 +522,9 @@ async fn every_response_is_hardened_and_server_functions_are_never_cached() {
     let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy").to_string();
     assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
     let html = page.text().await.unwrap();
-    let scripts: Vec<&str> = html.split("<script").skip(1).map(|tag| tag.split('>').next().unwrap()).collect();
+    // leptos_i18n leaves an empty `<script></script>` as a placeholder: a browser never runs
+    // a script with no source and no text, so the policy has nothing to say about it.
+    let scripts: Vec<&str> = html.split("<script").skip(1).filter(|script| !script.starts_with("></script>")).map(|tag| tag.split('>').next().unwrap()).collect();
     assert!(scripts.len() >= 3, "the js class, navigation and the island loader: {scripts:?}");
     for script in &scripts {
         assert!(script.contains(&format!("nonce=\"{nonce}\"")), "a script without this response's nonce: <script{script}>");
