@@ -127,6 +127,31 @@ impl Db {
     }
 }
 
+/// Whether `error` means the database cannot be reached for now (stopped, restarting,
+/// refusing connections, or locked by another process) rather than that our query is
+/// wrong: the first is a 503 and "try again in a few minutes", the second a 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => {
+            let code = error.code().unwrap_or_default();
+            if error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+                // 08: the connection failed; 53: the server is out of connections or memory;
+                // 57P: shut down, restarting, or the connection was terminated; 55000 is how
+                // PostgreSQL refuses a database closed to new connections.
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") || code == "55000"
+            } else if error.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY and SQLITE_LOCKED (and their extended codes): another process
+                // holds the file longer than the busy timeout.
+                code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
 fn create_sqlite_parent_dir(url: &str) -> Result<(), DbError> {
     let path = url
         .trim_start_matches("sqlite://")
@@ -141,4 +166,29 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), DbError> {
         std::fs::create_dir_all(parent).map_err(|e| DbError::DataDir(parent.display().to_string(), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_unavailable;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_and_a_wrong_query_is_not() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::Io(std::io::ErrorKind::ConnectionRefused.into())));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("reference".into())));
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_another_connection_holds_is_unavailable_after_the_busy_timeout() {
+        let test_db = crate::test_db::TestDb::sqlite().await;
+        let mut holder = test_db.db.pool().acquire().await.unwrap();
+        sqlx::query("BEGIN EXCLUSIVE").execute(&mut *holder).await.unwrap();
+        let waiting = test_db.db.begin_write().await.expect_err("the write lock is held");
+        assert!(is_unavailable(&waiting), "{waiting}");
+        sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+        drop(holder);
+        test_db.drop_database().await;
+    }
 }

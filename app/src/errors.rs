@@ -125,6 +125,9 @@ pub enum AppError {
     /// Not there, or not the asker's to see: both answer the same, so ids cannot be probed.
     NotFound,
     Internal,
+    /// The database cannot be reached for now (down, restarting, locked): a 503, and the
+    /// citizen is asked to try again in a few minutes.
+    Unavailable,
     Transport(ServerFnErrorErr),
 }
 
@@ -160,6 +163,10 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if crate::db::is_unavailable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            return AppError::Unavailable;
+        }
         tracing::error!(%error, "database error");
         AppError::Internal
     }

@@ -24,6 +24,7 @@ pub mod staff_command;
 pub mod startup;
 pub mod state;
 pub mod support_tickets;
+pub mod unavailable;
 
 pub use config::{AppEnv, Config};
 pub use router::router;

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets, unavailable};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
+        .layer(middleware::from_fn_with_state(state.assets.clone(), unavailable::friendly_page))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::add))
         .layer(middleware::from_fn(csrf::same_origin_only))
         .layer(middleware::from_fn(body_limit::server_functions))

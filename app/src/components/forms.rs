@@ -96,6 +96,7 @@ fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::NotLoggedIn => Some(t_string!(i18n, problems.not_logged_in).to_string()),
         AppError::NotFound => Some(t_string!(i18n, problems.not_found).to_string()),
         AppError::Forbidden => Some(t_string!(i18n, problems.forbidden).to_string()),
+        AppError::Unavailable => Some(t_string!(i18n, problems.unavailable).to_string()),
         _ => Some(t_string!(i18n, problems.internal).to_string()),
     }
 }

@@ -23,10 +23,9 @@ pub async fn demo_citizen(identity: &Identity) -> Result<(), AppError> {
         return Ok(());
     }
     let hash = identity.hasher.hash(DEMO_PASSWORD).await.map_err(|_| AppError::Internal)?;
-    let mut tx = identity.db.begin_write().await?;
-    accounts::insert(
-        &mut tx,
-        &NewAccount {
+    let created = async {
+        let mut tx = identity.db.begin_write().await?;
+        let citizen = NewAccount {
             id_number: DEMO_ID_NUMBER,
             account_type: "citizen",
             first_name: "Wanjiku",
@@ -36,12 +35,22 @@ pub async fn demo_citizen(identity: &Identity) -> Result<(), AppError> {
             password_hash: &hash,
             role: "citizen",
             language: crate::i18n::Locale::en,
-        },
-        identity.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        };
+        accounts::insert(&mut tx, &citizen, identity.clock.now()).await?;
+        tx.commit().await
+    }
+    .await;
+    match created {
+        Ok(()) => Ok(()),
+        Err(_) if started_together(identity, DEMO_ID_NUMBER).await? => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Whether the account that could not be created exists now: another process starting at
+/// the same moment (several behind one load balancer) created it first.
+async fn started_together(identity: &Identity, id_number: &str) -> Result<bool, AppError> {
+    Ok(accounts::id_number_taken(identity.db.pool(), id_number).await?)
 }
 
 /// The password of every demo staff account (development only; in the README).
@@ -89,7 +98,11 @@ pub async fn demo_staff(identity: &Identity, agencies: &[String]) -> Result<(), 
         if accounts::id_number_taken(identity.db.pool(), &member.id_number).await? {
             continue;
         }
-        staff::create_from_shell(identity, agencies, &member, Some(DEMO_STAFF_PASSWORD)).await?;
+        match staff::create_from_shell(identity, agencies, &member, Some(DEMO_STAFF_PASSWORD)).await {
+            Ok(_) => {}
+            Err(_) if started_together(identity, &member.id_number).await? => {}
+            Err(error) => return Err(error),
+        }
     }
     Ok(())
 }

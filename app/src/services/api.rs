@@ -23,7 +23,8 @@ fn applications() -> Result<Applications, AppError> {
 /// The logged-in account; otherwise a redirect to the login page that comes back to `return_to`.
 #[cfg(feature = "ssr")]
 pub(crate) async fn logged_in(return_to: &str) -> Result<Account, AppError> {
-    match request_account().await? {
+    // A database that cannot be reached makes the whole page a 503 (see `with_status`).
+    match request_account().await.map_err(with_status)? {
         Some(account) => Ok(account),
         None => {
             let back = crate::language::safe_return_path(Some(return_to));

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod payment_world;
+pub mod process;
 pub mod smtp_sink;
 
 use leptos::config::LeptosOptions;
@@ -89,13 +90,28 @@ pub fn session_cookie(response: &reqwest::Response) -> String {
 
 /// Logs in over HTTP (password, SMS code from the dev outbox); the logged-in cookie.
 pub async fn log_in(server: &TestServer, identifier: &str, password: &str, phone: &str) -> String {
+    log_in_at(&server.client, &server.base, identifier, password, phone).await
+}
+
+/// Logs in at the Raia answering at `base`, in-process or a process of its own.
+pub async fn log_in_at(client: &reqwest::Client, base: &str, identifier: &str, password: &str, phone: &str) -> String {
+    let post = |path: &str, body: String, cookie: Option<String>| {
+        let mut request = client
+            .post(format!("{base}{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move { request.send().await.expect("request sent") }
+    };
     let body = format!("identifier={identifier}&password={}", password.replace(' ', "+"));
-    let pending = session_cookie(&post_form(server, "/api/login/password", &body, None).await);
-    post_form(server, "/api/code/send", "purpose=login&channel=sms", Some(&pending)).await;
-    let outbox = server.get(&format!("/dev/outbox.json?to={}", phone.replace('+', "%2B"))).await.text().await.unwrap();
+    let pending = session_cookie(&post("/api/login/password", body, None).await);
+    post("/api/code/send", "purpose=login&channel=sms".into(), Some(pending.clone())).await;
+    let outbox = client.get(format!("{base}/dev/outbox.json?to={}", phone.replace('+', "%2B"))).send().await.expect("request sent").text().await.unwrap();
     let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox).unwrap();
     let text = messages[0]["body"].as_str().unwrap();
     let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
-    session_cookie(&post_form(server, "/api/code/verify", &format!("purpose=login&code={code}"), Some(&pending)).await)
+    session_cookie(&post("/api/code/verify", format!("purpose=login&code={code}"), Some(pending)).await)
 }
-
