@@ -65,6 +65,9 @@ pub enum Problem {
     FileRequired,
     FileTooLarge,
     FileWrongType,
+    /// Our storage refused the file (a full or unwritable disk). Not the citizen's doing,
+    /// but told beside the field, where they will try again; nothing of it was kept.
+    FileNotSaved,
     MustAccept,
     /// Someone else (an officer, or the citizen in another tab) moved the application first.
     AlreadyMoved,

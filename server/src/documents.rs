@@ -98,6 +98,9 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, multipart
         Err(AppError::Invalid(problems)) => match problems.first().map(|p| &p.problem) {
             Some(Problem::FileTooLarge) => with_problem("too_large"),
             Some(Problem::FileWrongType) => with_problem("wrong_type"),
+            // The form again, with the reason beside the field: the citizen keeps their
+            // place and their other answers, and knows to try again later (see `attach_document`).
+            Some(Problem::FileNotSaved) => with_problem("not_saved"),
             Some(Problem::FileRequired) => with_problem("missing"),
             _ => with_problem("not_allowed"),
         },

@@ -73,6 +73,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::FileRequired => t_string!(i18n, problems.file_required).to_string(),
         Problem::FileTooLarge => t_string!(i18n, problems.file_too_large).to_string(),
         Problem::FileWrongType => t_string!(i18n, problems.file_wrong_type).to_string(),
+        Problem::FileNotSaved => t_string!(i18n, problems.file_not_saved).to_string(),
         Problem::MustAccept => t_string!(i18n, problems.must_accept).to_string(),
         Problem::AlreadyMoved => t_string!(i18n, problems.already_moved).to_string(),
         Problem::NotAllowedNow => t_string!(i18n, problems.not_allowed_now).to_string(),

@@ -64,8 +64,12 @@ pub fn new_backup_codes() -> Vec<String> {
         .collect()
 }
 
-/// A backup code as typed: case, spaces and dashes do not matter.
+/// A backup code as typed: case, spaces and dashes do not matter; anything else makes it
+/// not a code (rather than being dropped, so `abcd!efgh?jkmn` is not taken as a code).
 pub fn normalise_backup_code(typed: &str) -> Option<String> {
+    if !typed.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c.is_whitespace()) {
+        return None;
+    }
     let letters: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
     (letters.len() == 12 && letters.bytes().all(|b| BACKUP_ALPHABET.contains(&b))).then(|| format!("{}-{}-{}", &letters[0..4], &letters[4..8], &letters[8..12]))
 }

@@ -32,6 +32,13 @@ impl Purpose {
     }
 }
 
+/// A one-time code as typed: six digits, spaces around them ignored; `None` is
+/// `Problem::CodeFormat`, told before any attempt is counted.
+pub fn typed_code(text: &str) -> Option<&str> {
+    let code = text.trim();
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }

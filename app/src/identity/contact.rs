@@ -53,7 +53,9 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Option<Self> {
-        let email = input.trim().to_lowercase();
+        // ASCII letters only: Unicode lower-casing turns the Kelvin sign (U+212A) into `k`,
+        // so `\u{212A}@example.com` would become the address of whoever owns `k@example.com`.
+        let email = input.trim().to_ascii_lowercase();
         let (local, domain) = email.split_once('@')?;
         let valid = !local.is_empty()
             && local.len() <= 64
@@ -96,9 +98,11 @@ pub struct IdNumber(String);
 
 impl IdNumber {
     pub fn parse(input: &str) -> Option<Self> {
-        let id: String = input.trim().to_uppercase();
+        let id = input.trim();
+        // Checked before upper-casing, and upper-cased as ASCII only: Unicode upper-casing
+        // turns `ß` into `SS` and `ſ` into `S`, which would make someone else's number.
         let valid = (4..=12).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric());
-        valid.then_some(IdNumber(id))
+        valid.then(|| IdNumber(id.to_ascii_uppercase()))
     }
 
     pub fn as_str(&self) -> &str {

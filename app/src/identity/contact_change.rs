@@ -92,10 +92,9 @@ impl Identity {
 
     /// Step 2: the code from the new contact. Switches it, tells the old one, ends the flow.
     pub async fn confirm_contact_change(&self, account: &Account, token: Option<&str>, code: &str, client_address: &str) -> Result<ContactKind, AppError> {
-        let code = code.trim();
-        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        let Some(code) = codes::typed_code(code) else {
             return Err(AppError::field("code", Problem::CodeFormat));
-        }
+        };
         let Some(mut session) = self.session(token).await?.filter(|s| s.account_id == Some(account.id)) else { return Err(AppError::NotLoggedIn) };
         let Some((kind, change)) = session.flow.contact_change.clone().and_then(|c| contact_kind(&c.kind).map(|kind| (kind, c))) else {
             return Err(AppError::field("", Problem::FlowExpired));

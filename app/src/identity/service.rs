@@ -383,10 +383,9 @@ impl Identity {
         if session.flow.with_authenticator {
             return self.verify_login_with_authenticator(session, &account, code, client_address).await;
         }
-        let code = code.trim();
-        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        let Some(code) = codes::typed_code(code) else {
             return Err(AppError::field("code", Problem::CodeFormat));
-        }
+        };
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let accepted = match codes::verify(&mut tx, account.id, &session.token_hash, Purpose::Login, code, now).await? {
@@ -485,10 +484,9 @@ impl Identity {
     /// Step 3: the reset code. An unknown account, or a known one this flow sent no code to,
     /// answers exactly as a wrong code for a real one would: the step tells nothing.
     pub async fn verify_reset_code(&self, token: Option<&str>, code: &str) -> Result<(), AppError> {
-        let code = code.trim();
-        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        let Some(code) = codes::typed_code(code) else {
             return Err(AppError::field("code", Problem::CodeFormat));
-        }
+        };
         let (mut session, mut reset) = self.reset_flow(token).await?;
         let now = self.now();
         let result = match reset.account_id {

@@ -82,13 +82,22 @@ impl Provider for AfricasTalking {
         if !status.is_success() {
             return Outcome::Retry(format!("Africa's Talking answered HTTP {}", status.as_u16()));
         }
-        match response.json::<Answer>().await {
-            Ok(answer) => match answer.data.recipients.first() {
-                Some(recipient) => outcome_of(recipient),
-                None => Outcome::Failed(format!("no recipient accepted: {}", answer.data.message)),
-            },
-            Err(_) => Outcome::Retry("Africa's Talking's answer was not understood".into()),
+        match response.bytes().await {
+            Ok(body) => outcome_of_answer(&body),
+            Err(_) => Outcome::Retry("Africa's Talking's answer was cut short".into()),
         }
+    }
+}
+
+/// What a successful (2xx) answer's body says of the message. One recipient is sent to
+/// at a time, so the first recipient's status decides.
+pub fn outcome_of_answer(body: &[u8]) -> Outcome {
+    match serde_json::from_slice::<Answer>(body) {
+        Ok(answer) => match answer.data.recipients.first() {
+            Some(recipient) => outcome_of(recipient),
+            None => Outcome::Failed(format!("no recipient accepted: {}", answer.data.message)),
+        },
+        Err(_) => Outcome::Retry("Africa's Talking's answer was not understood".into()),
     }
 }
 

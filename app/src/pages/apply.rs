@@ -146,6 +146,7 @@ fn StepPage(state: FormState, index: usize) -> impl IntoView {
                                 {match code.as_str() {
                                     "too_large" => t_string!(i18n, problems.file_too_large),
                                     "wrong_type" => t_string!(i18n, problems.file_wrong_type),
+                                    "not_saved" => t_string!(i18n, problems.file_not_saved),
                                     _ => t_string!(i18n, problems.file_required),
                                 }}
                             </p>

@@ -123,10 +123,20 @@ impl StkCallback {
         self.callback_metadata.as_ref()?.item.iter().find(|i| i.name == name)?.value.as_ref()
     }
 
-    /// The paid amount in cents (Daraja sends whole shillings, sometimes as `1.00`).
+    /// The paid amount in cents (Daraja sends whole shillings, sometimes as `1.00`). `None`
+    /// for anything that is not a count of cents: a negative amount, fractions of a cent,
+    /// or a figure too large to count (which overflowed before).
     pub fn amount_cents(&self) -> Option<i64> {
         let value = self.item("Amount")?;
-        value.as_i64().map(|kes| kes * 100).or_else(|| value.as_f64().map(|kes| (kes * 100.0).round() as i64))
+        if let Some(kes) = value.as_i64() {
+            return kes.checked_mul(100).filter(|cents| (0..=MAX_CENTS).contains(cents));
+        }
+        let cents = value.as_f64()? * 100.0;
+        let whole = cents.round();
+        // Floats carry shillings like 0.29 as 28.999...: a few units of the float's own
+        // precision are noise; anything more is a fraction of a cent.
+        let noise = 4.0 * f64::EPSILON * whole.abs().max(1.0);
+        ((0.0..=MAX_CENTS as f64).contains(&whole) && (cents - whole).abs() <= noise).then_some(whole as i64)
     }
 
     pub fn receipt_number(&self) -> Option<String> {
@@ -163,11 +173,27 @@ pub struct C2bConfirmation {
 impl C2bConfirmation {
     /// `TransAmount` ("4550.00") in cents; `None` if it is not a plain amount.
     pub fn amount_cents(&self) -> Option<i64> {
-        let (whole, fraction) = self.trans_amount.trim().split_once('.').unwrap_or((self.trans_amount.trim(), "0"));
-        let whole: i64 = whole.parse().ok()?;
-        let fraction: i64 = format!("{fraction:0<2}").get(..2)?.parse().ok()?;
-        Some(whole * 100 + fraction)
+        parse_amount(&self.trans_amount)
     }
+}
+
+/// The most money Raia counts in one figure: a trillion shillings, far beyond any fee, and
+/// far enough from `i64::MAX` that sums of a few never overflow.
+pub const MAX_CENTS: i64 = 100_000_000_000_000;
+
+/// Shillings as Daraja writes them (`4550`, `4550.5`, `4550.00`) in cents. Digits only,
+/// at most two after the point: a sign, a third decimal or a stray character is not an
+/// amount (before, `-10.50` read as -950 cents and `1.999` as 199).
+pub fn parse_amount(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 15 || fraction.len() > 2 || !digits(whole) || !digits(fraction) || (text.ends_with('.') && fraction.is_empty()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = format!("{fraction:0<2}").parse().ok()?;
+    Some(whole * 100 + fraction).filter(|cents| *cents <= MAX_CENTS)
 }
 
 #[derive(Deserialize)]
@@ -354,5 +380,8 @@ mod tests {
         assert_eq!(c2b.amount_cents(), Some(455_000));
         assert_eq!(C2bConfirmation { trans_amount: "12.5".into(), ..c2b.clone() }.amount_cents(), Some(1250));
         assert_eq!(C2bConfirmation { trans_amount: "lots".into(), ..c2b }.amount_cents(), None);
+        for bad in ["-10.50", "1.999", "+5", "1.-5", "1.+5", "", ".5", "5.", "92233720368547758.00"] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
     }
 }

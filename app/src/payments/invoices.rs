@@ -86,7 +86,7 @@ pub async fn find<'e, E: Executor<'e, Database = Any>>(executor: E, id: i64) -> 
 }
 
 pub async fn find_by_number<'e, E: Executor<'e, Database = Any>>(executor: E, number: &str) -> Result<Option<Invoice>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM invoices WHERE number = $1")).bind(number.trim().to_uppercase()).fetch_optional(executor).await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM invoices WHERE number = $1")).bind(number.trim().to_ascii_uppercase()).fetch_optional(executor).await?;
     Ok(row.as_ref().map(from_row))
 }
 

@@ -579,7 +579,7 @@ impl Payments {
         if attention::receipt_known(self.db.pool(), receipt).await? {
             return Ok(CallbackOutcome::Ignored("duplicate TransID"));
         }
-        let account_number = confirmation.bill_ref_number.trim().to_uppercase();
+        let account_number = confirmation.bill_ref_number.trim().to_ascii_uppercase();
         let invoice = invoices::find_by_number(self.db.pool(), &account_number).await?;
         let phone = PhoneNumber::parse(&confirmation.msisdn).map(|p| p.as_str().to_string());
         let now = self.now();
@@ -756,7 +756,7 @@ impl Payments {
 
     /// `/verify/<code>`: anyone can confirm a receipt is genuine; only non-sensitive facts.
     pub async fn verify(&self, code: &str) -> Result<Option<VerifiedReceipt>, AppError> {
-        let code = code.trim().to_uppercase();
+        let code = code.trim().to_ascii_uppercase();
         if code.len() != 16 {
             return Ok(None);
         }

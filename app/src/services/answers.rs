@@ -16,18 +16,28 @@ pub struct Context<'a> {
     pub today: i64,
 }
 
-/// `YYYY-MM-DD` (what `<input type="date">` sends) to days since 1970, if it is a real date.
+/// `YYYY-MM-DD` (what `<input type="date">` sends; a browser without one lets people type
+/// `1990-1-5`, also taken) to days since 1970, if it is a real date.
 pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: i64 = parts.next()?.parse().ok()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day < 1 {
+    // Digits only: `str::parse` would also take `+5`, and a day of nineteen digits
+    // overflowed the day count.
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| -> Option<i64> {
+        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok()).flatten()
+    };
+    let mut parts = text.trim().split('-');
+    let (year, month, day) = (number(parts.next()?, 4..=4)?, number(parts.next()?, 1..=2)?, number(parts.next()?, 1..=2)?);
+    if parts.next().is_some() || !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day < 1 {
         return None;
     }
     let next_month = if month == 12 { days_from_civil(year + 1, 1, 1) } else { days_from_civil(year, month + 1, 1) };
     let days = days_from_civil(year, month, day);
     (days < next_month).then_some(days)
+}
+
+/// A day as answers keep it: `YYYY-MM-DD`.
+pub fn format_date(days: i64) -> String {
+    let (year, month, day) = crate::calendar::civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Checks one answer; returns it cleaned, or the problem to show beside the field.
@@ -60,7 +70,8 @@ pub fn check_field(service: &Service, field: &FormField, value: &str, context: &
             match field.date_rule {
                 Some(DateRule::Past) if days >= context.today => Err(Problem::DateMustBePast),
                 Some(DateRule::Future) if days <= context.today => Err(Problem::DateMustBeFuture),
-                _ => Ok(value.to_string()),
+                // Kept in one form, whichever was typed (`1990-1-5` is `1990-01-05`).
+                _ => Ok(format_date(days)),
             }
         }
         FieldKind::Select | FieldKind::Radio => field.choices.iter().find(|c| c.value == value).map(|c| c.value.clone()).ok_or(Problem::InvalidChoice),
@@ -136,6 +147,11 @@ mod tests {
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("22/11/2026"), None);
         assert_eq!(parse_date("2026-04-31"), None);
+        assert_eq!(parse_date("1990-1-5"), parse_date("1990-01-05"));
+        assert_eq!(format_date(parse_date("1990-1-5").unwrap()), "1990-01-05");
+        for bad in ["+2026-11-22", "2026-+1-22", "2026-11-22-1", "02026-11-22", "2026-11-9223372036854775807", "２０２６-11-22"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

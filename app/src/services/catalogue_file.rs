@@ -136,6 +136,10 @@ struct FileChoice {
     label: FileText,
 }
 
+/// The largest fee a catalogue may set: far beyond any government fee, and small enough
+/// that its cents, times any number of applications, stay countable.
+pub const MAX_FEE_KES: i64 = 1_000_000_000;
+
 fn is_slug(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
@@ -218,6 +222,10 @@ fn check_service(problems: &mut Vec<String>, service: &FileService, agencies: &H
     for fee in &service.fees {
         if fee.kes <= 0 {
             say(format!("fee `{}` must cost more than KES 0", fee.code));
+        }
+        // Counted in cents from here on: a figure beyond that would overflow.
+        if fee.kes > MAX_FEE_KES {
+            say(format!("fee `{}` must be at most KES {MAX_FEE_KES}", fee.code));
         }
         if !codes.insert(fee.code.as_str()) {
             say(format!("fee code `{}` appears more than once", fee.code));

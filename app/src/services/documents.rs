@@ -69,10 +69,18 @@ impl DocumentStore {
         }
         let dir = path.parent().expect("stored under a folder");
         tokio::fs::create_dir_all(dir).await?;
-        // Write to a temporary name, then rename: a reader never sees half a file.
+        // Write to a temporary name, then rename: a reader never sees half a file. When the
+        // disk is full the write stops part way: the part written is removed, so a failed
+        // upload leaves nothing behind.
         let temporary = dir.join(temporary_name(&sha256, "part"));
-        tokio::fs::write(&temporary, bytes).await?;
-        tokio::fs::rename(&temporary, &path).await?;
+        let written = match tokio::fs::write(&temporary, bytes).await {
+            Ok(()) => tokio::fs::rename(&temporary, &path).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(error);
+        }
         Ok(sha256)
     }
 

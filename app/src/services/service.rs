@@ -201,9 +201,11 @@ impl Applications {
         let content_type = documents::check_upload(bytes).map_err(|problem| AppError::field(field, problem))?;
         let row = self.target_row_or_new_draft(citizen, target).await?;
         Self::editable(&row)?;
+        // A full or unwritable disk: the citizen is told beside the field, and no row is
+        // written (the store left no part of the file behind).
         let sha256 = self.documents.put(bytes).await.map_err(|error| {
             tracing::error!(%error, "storing a document failed");
-            AppError::Internal
+            AppError::field(field, Problem::FileNotSaved)
         })?;
         let document = NewDocument { field, sha256: &sha256, content_type, size_bytes: bytes.len() as i64, file_name: &documents::clean_file_name(file_name) };
         let mut tx = self.db.begin_write().await?;

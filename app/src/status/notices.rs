@@ -25,10 +25,17 @@ pub struct NewNotice<'a> {
 /// `YYYY-MM-DDTHH:MM` in East Africa Time, as Unix seconds.
 pub fn parse_local_time(text: &str) -> Option<i64> {
     let (date, time) = text.trim().split_once('T').or_else(|| text.trim().split_once(' '))?;
-    let mut date_parts = date.split('-').map(|p| p.parse::<i64>().ok());
+    // Short runs of digits only: a sign, or a year of nineteen digits, overflowed the sums below.
+    let number = |part: &str, most: usize| (1..=most).contains(&part.len()).then_some(part).filter(|p| p.bytes().all(|b| b.is_ascii_digit()))?.parse::<i64>().ok();
+    let mut date_parts = date.split('-').map(|p| number(p, 4));
     let (year, month, day) = (date_parts.next()??, date_parts.next()??, date_parts.next()??);
-    let mut time_parts = time.split(':').map(|p| p.parse::<i64>().ok());
+    let mut time_parts = time.split(':').map(|p| number(p, 2));
     let (hour, minute) = (time_parts.next()??, time_parts.next()??);
+    // A browser may add seconds (`18:00:00`); nothing else may follow.
+    let seconds = time_parts.next();
+    if date_parts.next().is_some() || seconds.is_some_and(|s| s.is_none()) || time_parts.next().is_some() {
+        return None;
+    }
     if !(1..=12).contains(&month) || !(0..=23).contains(&hour) || !(0..=59).contains(&minute) {
         return None;
     }

@@ -152,7 +152,8 @@ impl Support {
         };
 
         let sha256 = match &screenshot {
-            Some((_, bytes, _)) => Some(self.store_file(bytes).await?),
+            // A full or unwritable disk: told beside the screenshot, and no request is opened.
+            Some((_, bytes, _)) => Some(self.store_file(bytes).await.map_err(|_| AppError::field("screenshot", Problem::FileNotSaved))?),
             None => None,
         };
         let now = self.now();
