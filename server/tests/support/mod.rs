@@ -4,6 +4,7 @@
 
 pub mod payment_world;
 pub mod smtp_sink;
+pub mod snapshot;
 
 use leptos::config::LeptosOptions;
 use raia_app::identity::web::SessionCookie;
