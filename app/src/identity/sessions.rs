@@ -254,7 +254,7 @@ pub async fn end_by_public_id(db: &Db, account_id: i64, public_id: &str) -> Resu
     if public_id.len() != PUBLIC_ID_LENGTH || !public_id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Ok(false);
     }
-    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, $3) = $2")
+    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, CAST($3 AS INTEGER)) = $2")
         .bind(account_id)
         .bind(public_id)
         .bind(PUBLIC_ID_LENGTH as i64)

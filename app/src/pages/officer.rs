@@ -15,9 +15,14 @@ use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// For a citizen (or anyone not an officer): a plain refusal.
+/// For a citizen (or anyone not an officer): a plain refusal, answered 403 as the page's
+/// server function was, so that no script or cache takes the refusal for the page.
 #[component]
 pub fn NoAccess() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
     let i18n = use_i18n();
     view! {
         <PageTitle title=t_string!(i18n, officer.no_access_title) />

@@ -5,6 +5,7 @@
 pub mod payment_world;
 pub mod process;
 pub mod smtp_sink;
+pub mod snapshot;
 
 use leptos::config::LeptosOptions;
 use raia_app::identity::web::SessionCookie;
