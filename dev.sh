@@ -132,9 +132,9 @@ test_all() {
 case "${1:-}" in
   serve) serve ;;
   test) test_all ;;
-  bench) install_rust_tools && bench/run.sh ;;
+  bench) install_rust_tools && bench/run.sh "${@:2}" ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh bench (measure against the budgets, rewrite BENCHMARKS.md)" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh bench [soak] (measure against the budgets, rewrite BENCHMARKS.md; with soak, only the soak)" >&2
     exit 2
     ;;
 esac
