@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes BENCHMARKS.md from what bench/run.sh measured.
 
-usage: report.py RESULTS_DIR OUTPUT.md
+usage: report.py RESULTS_DIR OUTPUT.md [soak]
+
+With `soak`, only the soak is reported (`bench/run.sh soak`), under a heading that says so.
 
 Every figure comes from a file in RESULTS_DIR (raia-bench's JSON, wrk's and Lighthouse's own
 reports); a measurement with no file has a NAME.why instead and is shown as "not measured".
@@ -31,6 +33,12 @@ P99_MS = 25
 STATIC_ONE_CONNECTION_MEDIAN_MS = 2
 LOGINS_SHARE_OF_HASHES = 0.80
 P99_DURING_RUSH_MS = 50
+# Growth of the server's resident memory after the warm-up, by least squares: a leak of a
+# kilobyte per request at the soak's rate would show as about 6 MiB in 10 minutes.
+SOAK_GROWTH_MIB_PER_10_MINUTES = 5
+SOAK_BUDGETS = ("zero errors other than intended 429s",
+                f"flat memory: growth after the warm-up < {SOAK_GROWTH_MIB_PER_10_MINUTES} MiB per 10 minutes",
+                "database counts match what the load generator did")
 
 
 class Results:
@@ -464,31 +472,100 @@ class Report:
         rows.append(["start-up on a new database (migrations, demo accounts' hashes)", f"{fresh:,.0f} ms" if fresh is not None else "–"])
         self.sections.append("\n".join(["## 6. Footprint (the SQLite server process)", "", table(["what", "figure"], rows)]))
 
+    # 7 ------------------------------------------------------------ soak
+
+    def soak(self):
+        r = self.results
+        soak = r.json("soak")
+        database = {"sqlite": "SQLite", "postgres": "PostgreSQL"}.get((r.text("soak-database.txt") or "").strip(), "?")
+        lines = ["## 7. Soak", ""]
+        if not soak or "_invalid" in soak:
+            why = r.why("soak") or (soak or {}).get("_invalid") or "did not run"
+            lines.append(f"Not measured: {why}")
+            for text in SOAK_BUDGETS:
+                self.budget("7. Soak", text, lambda why=why: fail(NotMeasured(why)))
+            self.sections.append("\n".join(lines))
+            return
+        memory = soak.get("memory") or {}
+        lines += [
+            f"{soak['seconds']} s of mixed traffic from a second process (`raia-bench soak`) against a fresh release server on "
+            f"{database}, each kind on its own steady schedule: a citizen journey every {soak['journey_every_seconds']:g} s "
+            "(log in with password and SMS code, apply for a certificate of good conduct, pay by turns with M-Pesa STK push "
+            "and the Daraja simulator's callback, card, and paybill with its C2B confirmation posted twice at once, follow "
+            f"the payment, look at the application, log out), public pages at {soak['browse_rate']:g} a second, and one "
+            f"address guessing passwords at {soak['guess_rate']:g} a second, faster than the login limit allows (its "
+            "429s are the only answers counted as intended).", "",
+            f"- Requests: {soak['requests_total']:,} ({', '.join(f'{kind} {n:,}' for kind, n in soak['requests'].items())}); "
+            f"journeys completed: {soak['journeys_completed']} of {soak['journeys']} "
+            f"(paid by {', '.join(f'{m} {n}' for m, n in soak['paid_by'].items()) or 'none'}).",
+            f"- Errors: {soak['error_count']}" + (f" ({', '.join(f'{why}: {n}' for why, n in soak['errors'].items())})" if soak["errors"] else "")
+            + f"; intended 429s: {soak['intended_429']} of {soak['guesses']['refused'] + soak['guesses']['rate_limited']} guesses"
+            + f"; lines at ERROR in the server's log: {(r.text('soak-server-errors.txt') or '?').strip()}.",
+            f"- Latency: journey requests p50 {ms(soak['journey_request_ms']['p50'])}, p99 {ms(soak['journey_request_ms']['p99'])}; "
+            f"public pages (timed from when each was due) p50 {ms(soak['browse_ms']['p50'])}, p99 {ms(soak['browse_ms']['p99'])}, "
+            f"slowest {ms(soak['browse_ms']['max'])}.",
+        ]
+        if memory:
+            lines.append(f"- Server memory (resident, read every {memory['every_seconds']} s): start {memory['start_mib']} MiB, "
+                         f"after the {memory['warm_up_seconds']:g} s warm-up {memory['after_warm_up_mib']} MiB, peak {memory['peak_mib']} MiB, "
+                         f"end {memory['end_mib']} MiB; growth after the warm-up {memory['slope_mib_per_10_minutes']} MiB per 10 minutes "
+                         "(least squares).")
+        lines += ["", table(["in the database (soak citizens)", "found", "expected from what the generator did"],
+                            [[name, found, soak["expected"].get(name, "–")] for name, found in soak["database"].items()])]
+        self.sections.append("\n".join(lines))
+
+        def errors():
+            incomplete = soak["journeys"] - soak["journeys_completed"]
+            figure = f"{soak['error_count']} errors, {soak['intended_429']} intended 429s"
+            return figure + (f", {incomplete} journeys incomplete" if incomplete else ""), soak["error_count"] == 0 and incomplete == 0
+
+        def flat():
+            slope = memory.get("slope_mib_per_10_minutes")
+            if slope is None:
+                raise NotMeasured("too few memory samples after the warm-up" if memory else "the server's memory was not read")
+            return (f"{slope:+.2f} MiB per 10 minutes ({memory['after_warm_up_mib']} → {memory['end_mib']} MiB, peak {memory['peak_mib']})",
+                    slope < SOAK_GROWTH_MIB_PER_10_MINUTES)
+
+        def counts():
+            found = soak["database"]
+            figure = (f"{found['applications submitted']} applications, {found['payments']} payments, {found['receipts']} receipts, "
+                      f"{found['messages']} messages")
+            return figure + ("; " + "; ".join(soak["mismatches"]) if soak["mismatches"] else ", all as expected"), not soak["mismatches"]
+
+        for text, measure in zip(SOAK_BUDGETS, (errors, flat, counts)):
+            self.budget("7. Soak", text, measure)
+
     # ------------------------------------------------------------ the file
 
-    def write(self, output):
+    def write(self, output, only_soak=False):
         r = self.results
         cpu, cores, ram = machine()
         s = settings(r)
-        self.page_weight()
-        self.lighthouse()
-        self.server_rendering()
-        self.login_rush()
-        self.payments()
-        self.footprint()
+        if not only_soak:
+            self.page_weight()
+            self.lighthouse()
+            self.server_rendering()
+            self.login_rush()
+            self.payments()
+            self.footprint()
+        self.soak()
+        title = "# Benchmarks: the soak alone" if only_soak else "# Benchmarks"
+        written_by = ("Written by `bench/run.sh soak`: only the soak ran; `./dev.sh bench` measures everything and "
+                      "rewrites BENCHMARKS.md." if only_soak else
+                      "Written by `./dev.sh bench` (`bench/run.sh`): every figure below was measured by that run; run it again "
+                      "rather than editing this file.")
         header = [
-            "# Benchmarks", "",
-            "Written by `./dev.sh bench` (`bench/run.sh`): every figure below was measured by that run; run it again "
-            "rather than editing this file.", "",
+            title, "",
+            written_by, "",
             table(["", ""], [
                 ["date", (r.text("started.txt") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")).strip()],
                 ["commit", (r.text("commit.txt") or commit()).strip()],
                 ["machine", f"{cpu}, {cores} cores, {ram / 1024 / 1024:,.1f} GiB RAM" if ram else f"{cpu}, {cores} cores"],
                 ["load before the run", f"{fmt(r.number('load-start.txt'), '{:.2f}')} (1-minute load average: other work "
                                         "sharing these cores skews every figure below)"],
-                ["settings", f"wrk runs {s.get('seconds_per_run', '?')} s each, login rush {s.get('rush_seconds', '?')} s "
+                ["settings", f"soak {s.get('soak_seconds', '?')} s"] if only_soak else ["settings", f"wrk runs {s.get('seconds_per_run', '?')} s each, login rush {s.get('rush_seconds', '?')} s "
                              f"(with `/services` probed {s.get('probe_rate', '?')} times a second), "
-                             f"{s.get('invoices', '?')} invoices per database; 1 KB = 1,000 bytes"],
+                             f"{s.get('invoices', '?')} invoices per database, soak {s.get('soak_seconds', '?')} s; 1 KB = 1,000 bytes"],
             ]),
         ]
         for fatal in ("build", "server"):
@@ -497,7 +574,8 @@ class Report:
         met = sum(1 for b in self.budgets if b[3] == "met")
         summary = ["## Budgets", "", f"{met} of {len(self.budgets)} met.", "",
                    table(["area", "budget", "figure", "result"], self.budgets)]
-        text = "\n\n".join(["\n".join(header), "\n".join(summary), architecture(), *self.sections]) + "\n"
+        parts = ["\n".join(header), "\n".join(summary)] + ([] if only_soak else [architecture()]) + self.sections
+        text = "\n\n".join(parts) + "\n"
         Path(output).write_text(text)
         print(f"{output}: {met} of {len(self.budgets)} budgets met")
 
@@ -548,6 +626,6 @@ def settled_per_second_of(check, sent):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: report.py RESULTS_DIR OUTPUT.md")
-    Report(Results(sys.argv[1])).write(sys.argv[2])
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] != "soak"):
+        sys.exit("usage: report.py RESULTS_DIR OUTPUT.md [soak]")
+    Report(Results(sys.argv[1])).write(sys.argv[2], only_soak=len(sys.argv) == 4)

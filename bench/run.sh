@@ -5,13 +5,20 @@
 #   1. page weight (a real browser, empty cache)   4. login rush (argon2 ceiling vs real logins)
 #   2. Lighthouse, mobile                          5. payment callbacks, SQLite and PostgreSQL
 #   3. server rendering under wrk                  6. memory and start-up time
+#   7. soak: 10 minutes of mixed traffic at a steady rate (browse, log in, apply, pay,
+#      callbacks) against a fresh server; errors, memory over time, database counts
 #
+# `bench/run.sh soak` (or `./dev.sh bench soak`) runs the soak alone and writes its report to
+# target/BENCHMARKS-soak.md, leaving BENCHMARKS.md as the last full run wrote it.
 # A measurement that cannot run is written down as "not measured: <why>" and the rest go on.
 # Environment: BENCH_SECONDS (each wrk run, default 30), BENCH_RUSH_SECONDS (20),
 # BENCH_PROBE_RATE (requests/s to /services during the rush, default 20),
 # BENCH_INVOICES (2000 per database), BENCH_SKIP_BUILD=1 (measure the build as it is),
 # BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/raia_bench, dropped and
-# created anew each run), BENCH_KEEP=1 (keep the work folder with every raw output).
+# created anew each run), BENCH_KEEP=1 (keep the work folder with every raw output),
+# BENCH_SOAK_SECONDS (600), BENCH_SOAK_POSTGRES=1 (soak on PostgreSQL instead of SQLite),
+# BENCH_SITE (the built site, default target/site), BENCH_SERVER_BIN (the server binary,
+# default the release build's).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,12 +33,13 @@ RUSH_SECONDS=${BENCH_RUSH_SECONDS:-20}
 PROBE_RATE=${BENCH_PROBE_RATE:-20}
 INVOICES=${BENCH_INVOICES:-2000}
 POSTGRES_URL=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/raia_bench}
+SOAK_SECONDS=${BENCH_SOAK_SECONDS:-600}
 # Lighthouse 13 needs Node 22.19; this project's machines have Node 20.
 LIGHTHOUSE_VERSION=12
 
-SERVER_BIN=$CARGO_TARGET_DIR/release/raia-server
+SERVER_BIN=${BENCH_SERVER_BIN:-$CARGO_TARGET_DIR/release/raia-server}
 BENCH_BIN=$CARGO_TARGET_DIR/release/raia-bench
-SITE=$ROOT/target/site
+SITE=${BENCH_SITE:-$ROOT/target/site}
 WORK=$(mktemp -d)
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
@@ -301,16 +309,37 @@ postgres_callbacks() {
   stop_server
 }
 
+# Ten minutes of an ordinary day on a server of its own (fresh database, so the counts at the
+# end are the soak's alone); raia-bench reads the server's memory from /proc meanwhile.
+soak() {
+  local port data_dir=$WORK/soak database_url base
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  database_url="sqlite://$data_dir/raia.db"
+  if [ "${BENCH_SOAK_POSTGRES:-}" = 1 ]; then
+    database_url=${POSTGRES_URL%/*}/raia_soak
+    if ! ensure_postgres || ! "$BENCH_BIN" fresh-database --database-url "$database_url" 2>"$WORK/fresh-soak.err"; then
+      not_measured soak "cannot create $database_url: $(tail -n 3 "$WORK/fresh-soak.err" 2>/dev/null | tr '\n' ' ')"
+      return
+    fi
+  fi
+  echo "${database_url%%:*}" >"$RESULTS/soak-database.txt"
+  say "starting a fresh server for the soak on $base (${database_url%%:*}, $SOAK_SECONDS s)"
+  if ! start_server "$port" "$database_url" "$data_dir" "$WORK/server-soak.log"; then
+    not_measured soak "the server did not start: $(tail -n 3 "$WORK/server-soak.log" | tr '\n' ' ')"
+    return
+  fi
+  measure soak json bench "$port" "$database_url" "$data_dir" soak --base-url "$base" --database-url "$database_url" \
+    --seconds "$SOAK_SECONDS" --server-pid "$SERVER_PID"
+  # Anything the server logged at error level during the soak is worth reading.
+  grep -c 'ERROR' "$WORK/server-soak.log" >"$RESULTS/soak-server-errors.txt"
+  stop_server
+}
+
 # ---------------------------------------------------------------- the run
 
-main() {
-  install_tools
-  if ! build_if_needed; then
-    not_measured build "the release build failed: nothing could be measured"
-    python3 bench/report.py "$RESULTS" "$ROOT/BENCHMARKS.md"
-    exit 1
-  fi
-  # What was measured, and when: the report names the commit and the time the run started.
+# What was measured, and when: the report names the commit and the time the run started.
+record_run() {
   date -u '+%Y-%m-%d %H:%M UTC' >"$RESULTS/started.txt"
   local dirty=
   [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && dirty=" with uncommitted changes"
@@ -322,7 +351,30 @@ main() {
     echo "rush_seconds=$RUSH_SECONDS"
     echo "probe_rate=$PROBE_RATE"
     echo "invoices=$INVOICES"
+    echo "soak_seconds=$SOAK_SECONDS"
   } >"$RESULTS/settings.txt"
+}
+
+# `bench/run.sh soak`: the soak alone, reported apart from BENCHMARKS.md.
+soak_only() {
+  if ! build_if_needed; then
+    echo "the build failed: nothing to soak" >&2
+    exit 1
+  fi
+  record_run
+  soak
+  mkdir -p "$ROOT/target"
+  python3 bench/report.py "$RESULTS" "$ROOT/target/BENCHMARKS-soak.md" soak
+}
+
+main() {
+  install_tools
+  if ! build_if_needed; then
+    not_measured build "the release build failed: nothing could be measured"
+    python3 bench/report.py "$RESULTS" "$ROOT/BENCHMARKS.md"
+    exit 1
+  fi
+  record_run
 
   local port data_dir=$WORK/sqlite database_url base
   port=$(free_port)
@@ -364,6 +416,7 @@ main() {
   fi
 
   postgres_callbacks
+  soak
 
   say "writing BENCHMARKS.md"
   python3 bench/report.py "$RESULTS" "$ROOT/BENCHMARKS.md"
@@ -379,4 +432,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-main "$@"
+case "${1:-}" in
+  "") main ;;
+  soak) soak_only ;;
+  *)
+    echo "usage: bench/run.sh [soak]" >&2
+    exit 2
+    ;;
+esac

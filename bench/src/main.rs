@@ -15,6 +15,7 @@ mod login_rush;
 mod people;
 mod probe;
 mod session;
+mod soak;
 mod stats;
 mod world;
 
@@ -42,6 +43,11 @@ usage: raia-bench <command> [--flag value ...]
                                               each invoice's paybill confirmation posted twice at once
   check-payments  --database-url URL --invoices FILE
                                               exactly once: one payment and one receipt per invoice, nothing extra
+  soak            --base-url URL --database-url URL [--seconds 600] [--journey-every 2]
+                  [--browse-rate 5] [--guess-rate 2] [--server-pid PID]
+                                              mixed traffic at a steady rate (browse, log in, apply, pay,
+                                              callbacks, a guesser meeting the rate limit); errors by kind,
+                                              the server's memory, database counts against what was done
 
 Configuration (the M-Pesa callback secret, the paybill number, the cookie's name) is read
 from the environment exactly as raia-server reads it.";
@@ -61,6 +67,7 @@ async fn main() {
         "seed-invoices" => invoices::command(&args).await,
         "callbacks" => callbacks::command(&args).await,
         "check-payments" => check_payments::command(&args).await,
+        "soak" => soak::command(&args).await,
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

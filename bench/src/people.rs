@@ -26,6 +26,8 @@ pub enum Group {
     Payers = 82,
     /// Own the dashboard, application and pay pages that are weighed and audited.
     PageVisitor = 83,
+    /// Log in, apply and pay during the soak, one journey each.
+    Soak = 84,
 }
 
 fn id_number(group: Group, index: usize) -> String {
