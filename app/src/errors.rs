@@ -159,6 +159,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Arguments that do not parse are the caller's mistake: 400, not Leptos's blanket 500.
+        #[cfg(feature = "ssr")]
+        if matches!(value, ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_)) {
+            crate::identity::web::refuse_malformed_arguments();
+        }
         AppError::Transport(value)
     }
 }

@@ -46,7 +46,7 @@ pub async fn stk(State(state): State<AppState>, Path(secret): Path<String>, body
         tracing::warn!("STK callback with a wrong secret refused");
         return StatusCode::NOT_FOUND.into_response();
     }
-    let Ok(envelope) = serde_json::from_slice::<StkCallbackEnvelope>(&body) else {
+    let Some(envelope) = parse::<StkCallbackEnvelope>(&body) else {
         tracing::warn!(bytes = body.len(), "malformed STK callback");
         return (StatusCode::BAD_REQUEST, Json(json!({ "ResultCode": 1, "ResultDesc": "Malformed" }))).into_response();
     };
@@ -59,9 +59,18 @@ pub async fn c2b(State(state): State<AppState>, Path(secret): Path<String>, body
         tracing::warn!("C2B confirmation with a wrong secret refused");
         return StatusCode::NOT_FOUND.into_response();
     }
-    let Ok(confirmation) = serde_json::from_slice::<C2bConfirmation>(&body) else {
+    let Some(confirmation) = parse::<C2bConfirmation>(&body) else {
         tracing::warn!(bytes = body.len(), "malformed C2B confirmation");
         return (StatusCode::BAD_REQUEST, Json(json!({ "ResultCode": 1, "ResultDesc": "Malformed" }))).into_response();
     };
     answer(state.payments.c2b_confirmation(&confirmation).await, "c2b")
+}
+
+/// Daraja's JSON, or nothing: a body that does not parse, or carries a NUL character (which
+/// Daraja never sends and PostgreSQL cannot store), is refused as malformed.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+    if crate::nul_bytes::holds_nul(body) {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
 }

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod health;
 pub mod housekeeping;
 pub mod language;
+pub mod nul_bytes;
 pub mod reconciler;
 pub mod router;
 pub mod security_headers;

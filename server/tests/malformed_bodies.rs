@@ -89,7 +89,7 @@ fn hostile_bodies() -> Vec<(String, &'static str, Vec<u8>)> {
 
 /// Daraja's own shapes, with what no real Daraja sends: NUL bytes, huge and negative amounts,
 /// a result code past i64. Well-formed JSON: the callback reads it, finds no payment of
-/// Raia's, and acknowledges it (200, changing nothing), as it does any unknown id.
+/// Raia's, keeps any money it reports for staff to look at, and acknowledges it (200).
 fn hostile_callbacks() -> Vec<(String, &'static str, Vec<u8>)> {
     let stk = |id: &str, code: &str, amount: &str| {
         format!(r#"{{"Body":{{"stkCallback":{{"MerchantRequestID":"{id}","CheckoutRequestID":"{id}","ResultCode":{code},"ResultDesc":"{id}","CallbackMetadata":{{"Item":[{{"Name":"Amount","Value":{amount}}},{{"Name":"MpesaReceiptNumber","Value":"{id}"}},{{"Name":"PhoneNumber","Value":"{id}"}}]}}}}}}}}"#)
@@ -125,14 +125,11 @@ async fn post(server: &TestServer, path: &str, content_type: &str, body: &[u8], 
 }
 
 /// Tables whose rows a refused request changes on purpose: an intruder's own session is
-/// touched as it is used, and every attempt counts towards the caller's rate limits.
-const CHANGED_ON_PURPOSE: &[&str] = &["sessions", "rate_limit_hits", "login_attempts_by_ip"];
+/// touched as it is used, every attempt counts towards the caller's rate limits, a wrong
+/// current password is a security event, and a well-formed callback reporting money Raia
+/// cannot match is kept for staff (money is never lost, even when it cannot be used).
+const CHANGED_ON_PURPOSE: &[&str] = &["sessions", "rate_limit_hits", "login_attempts_by_ip", "security_events", "payments_needing_attention"];
 
-// Known failure, left for the next change: a body that does not parse as a function's
-// arguments is answered 500 by Leptos itself (server_fn's `error_response` has one status for
-// every error met before the function runs), about 1,400 of the attempts here. Run it with
-// `--ignored` to see them; un-ignore once those are 400.
-#[ignore = "server_fn answers 500 to arguments that do not parse"]
 #[tokio::test]
 async fn hostile_bodies_never_break_the_server_or_change_a_row() {
     for test_db in TestDb::all().await {
@@ -177,6 +174,9 @@ async fn hostile_bodies_never_break_the_server_or_change_a_row() {
         assert!(problems.is_empty(), "{} on {}:\n{}", problems.len(), server.test_db.url, problems.join("\n"));
         let alive = server.get("/healthz").await;
         assert_eq!(alive.status(), StatusCode::OK);
+        // The logged-in citizen's wrong "current password"s lock her account for a while, as
+        // they should; the lock is set aside so that every other column is still compared.
+        sqlx::query("UPDATE accounts SET locked_until = NULL").execute(server.state.db.pool()).await.unwrap();
         let changed = Snapshot::take(&server).await.changed_since(&before, CHANGED_ON_PURPOSE);
         assert!(changed.is_empty(), "hostile bodies changed rows on {}:\n{}", server.test_db.url, changed.join("\n"));
         server.test_db.drop_database().await;

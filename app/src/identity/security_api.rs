@@ -89,7 +89,7 @@ pub async fn turn_off_authenticator(current_password: String, code: String) -> R
 #[server(endpoint = "account/contact/start")]
 pub async fn start_contact_change(kind: String, email: Option<String>, phone: Option<String>, current_password: String) -> Result<(), AppError> {
     let account = logged_in("/account").await?;
-    let Some(contact) = crate::identity::contact_change::contact_kind(&kind) else { return Err(AppError::NotFound) };
+    let Some(contact) = crate::identity::contact_change::contact_kind(&kind) else { return Err(with_status(AppError::NotFound)) };
     let value = email.or(phone).unwrap_or_default();
     let identity = identity()?;
     let token = identity.start_contact_change(&account, session_token().as_deref(), contact, &value, &current_password, &client_ip()).await.map_err(with_status)?;

@@ -119,6 +119,16 @@ fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// A server function's arguments did not parse (wrong types, missing, not a form or JSON at
+/// all): 400. A plain form post keeps Leptos's redirect back to its page.
+pub fn refuse_malformed_arguments() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        if !is_plain_form_post() {
+            response.set_status(StatusCode::BAD_REQUEST);
+        }
+    }
+}
+
 fn is_post() -> bool {
     use_context::<Parts>().is_some_and(|parts| parts.method == http::Method::POST)
 }
