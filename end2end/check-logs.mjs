@@ -26,13 +26,15 @@ for (const token of readFileSync(sessionsFile, "utf8").split("\n")) add("session
 
 const outbox = await (await fetch(`${baseUrl}/dev/outbox.json`)).json();
 const codes = new Set();
-for (const message of outbox.filter((message) => /code|msimbo/i.test(`${message.body}`))) for (const [code] of `${message.body}`.matchAll(/\b\d{6}\b/g)) codes.add(code);
+// Six digits standing alone: a reference's counter (`PP-2026-000001`) is no code.
+const standalone = /(?<![\w-])(\d{6})(?![\w-])/g;
+for (const message of outbox.filter((message) => /code|msimbo/i.test(`${message.body}`))) for (const [, code] of `${message.body}`.matchAll(standalone)) codes.add(code);
 
 const leaks = [];
 for (const { kind, value } of secrets) if (log.includes(value)) leaks.push(`${kind} "${value.slice(0, 12)}…"`);
-// A code is six digits: it must not stand alone in a line (a timestamp's microseconds
-// follow a '.', so they are not taken for one).
-for (const code of codes) if (new RegExp(`(?<![\\d.:])${code}(?!\\d)`).test(log)) leaks.push(`one-time code ${code}`);
+// A code must not stand alone anywhere in the log (a timestamp's microseconds follow a '.',
+// a reference's counter a '-': neither is taken for one).
+for (const code of codes) if (new RegExp(`(?<![\\w.:-])${code}(?![\\w-])`).test(log)) leaks.push(`one-time code ${code}`);
 
 const sessions = secrets.filter((secret) => secret.kind === "session token").length;
 console.log(`searched ${log.length} bytes of server log for ${secrets.length} secrets (${sessions} session tokens) and ${codes.size} codes`);
