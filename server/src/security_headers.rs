@@ -35,8 +35,11 @@ pub async fn add(State(state): State<AppState>, mut request: Request, next: Next
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert("permissions-policy", HeaderValue::from_static(PERMISSIONS_POLICY));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    let policy = content_security::policy(&nonce, live_reload(&state).as_deref());
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("the policy is ASCII"));
+    // A response with a stricter policy of its own (an uploaded file, sandboxed) keeps it.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = content_security::policy(&nonce, live_reload(&state).as_deref());
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("the policy is ASCII"));
+    }
     if state.config.env == AppEnv::Prod {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
