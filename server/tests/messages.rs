@@ -15,24 +15,13 @@ use raia_app::messages::email::SmtpEmail;
 use raia_app::messages::outbox::{self, Message};
 use raia_app::services::service::FormTarget;
 use raia_app::test_db::TestDb;
-use raia_server::africas_talking_simulator::AfricasTalkingSimulator;
 use std::collections::HashMap;
 use std::sync::Arc;
 use support::payment_world::{account, count};
 use support::smtp_sink::SmtpSink;
-use support::{post_form, session_cookie, TestServer};
+use support::{africas_talking, post_form, session_cookie, TestServer};
 
 const DEMO_CITIZEN: &str = "12345678";
-
-/// The Africa's Talking fake on a port of its own, as the real API would be.
-async fn africas_talking() -> (AfricasTalkingSimulator, String) {
-    let sim = AfricasTalkingSimulator::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let routes = sim.routes();
-    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
-    (sim, base)
-}
 
 fn sms_through(db: &Db, clock: &ManualClock, base_url: &str) -> Delivery {
     let settings = AfricasTalkingSettings { base_url: base_url.into(), username: "raia".into(), api_key: "atsk_test".into(), sender_id: Some("RAIA".into()) };

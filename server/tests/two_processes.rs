@@ -12,23 +12,12 @@ use raia_app::i18n::Locale;
 use raia_app::messages::outbox::{self, Message};
 use raia_app::services::status::Status;
 use raia_app::test_db::TestDb;
-use raia_server::africas_talking_simulator::AfricasTalkingSimulator;
 use reqwest::StatusCode;
 use support::payment_world::{account, awaiting_payment, count, status_of};
 use support::process::{eventually, free_port, EmptyPostgres, ProcessConfig, ServerProcess};
-use support::TestServer;
+use support::{africas_talking, TestServer};
 
 const CITIZEN: (&str, &str, &str) = ("12345678", "Harambee demo 2026", "+254712345678");
-
-/// The Africa's Talking fake on a port of its own, outside both processes, as the real API is.
-async fn africas_talking() -> (AfricasTalkingSimulator, String) {
-    let sim = AfricasTalkingSimulator::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let routes = sim.routes();
-    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
-    (sim, base)
-}
 
 fn skipped() {
     eprintln!("TEST_DATABASE_URL is unset: two processes on one PostgreSQL not tested");

@@ -72,9 +72,14 @@ impl TestServer {
 }
 
 pub async fn post_form(server: &TestServer, path: &str, body: &str, cookie: Option<&str>) -> reqwest::Response {
-    let mut request = server
-        .client
-        .post(format!("{}{path}", server.base))
+    post_form_at(&server.client, &server.base, path, body, cookie).await
+}
+
+/// A form post as the browser sends it from one of Raia's own pages, to the Raia answering at
+/// `base` (in-process or a process of its own).
+pub async fn post_form_at(client: &reqwest::Client, base: &str, path: &str, body: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = client
+        .post(format!("{base}{path}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
         .body(body.to_string());
@@ -82,6 +87,16 @@ pub async fn post_form(server: &TestServer, path: &str, body: &str, cookie: Opti
         request = request.header("cookie", cookie);
     }
     request.send().await.expect("request sent")
+}
+
+/// The Africa's Talking fake on a port of its own, outside any Raia server, as the real API is.
+pub async fn africas_talking() -> (raia_server::africas_talking_simulator::AfricasTalkingSimulator, String) {
+    let sim = raia_server::africas_talking_simulator::AfricasTalkingSimulator::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let routes = sim.routes();
+    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
+    (sim, base)
 }
 
 pub fn session_cookie(response: &reqwest::Response) -> String {
@@ -96,23 +111,12 @@ pub async fn log_in(server: &TestServer, identifier: &str, password: &str, phone
 
 /// Logs in at the Raia answering at `base`, in-process or a process of its own.
 pub async fn log_in_at(client: &reqwest::Client, base: &str, identifier: &str, password: &str, phone: &str) -> String {
-    let post = |path: &str, body: String, cookie: Option<String>| {
-        let mut request = client
-            .post(format!("{base}{path}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .body(body);
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        async move { request.send().await.expect("request sent") }
-    };
     let body = format!("identifier={identifier}&password={}", password.replace(' ', "+"));
-    let pending = session_cookie(&post("/api/login/password", body, None).await);
-    post("/api/code/send", "purpose=login&channel=sms".into(), Some(pending.clone())).await;
+    let pending = session_cookie(&post_form_at(client, base, "/api/login/password", &body, None).await);
+    post_form_at(client, base, "/api/code/send", "purpose=login&channel=sms", Some(&pending)).await;
     let outbox = client.get(format!("{base}/dev/outbox.json?to={}", phone.replace('+', "%2B"))).send().await.expect("request sent").text().await.unwrap();
     let messages: Vec<serde_json::Value> = serde_json::from_str(&outbox).unwrap();
     let text = messages[0]["body"].as_str().unwrap();
     let code: String = text.split(|c: char| !c.is_ascii_digit()).find(|part| part.len() == 6).unwrap().to_string();
-    session_cookie(&post("/api/code/verify", format!("purpose=login&code={code}"), Some(pending)).await)
+    session_cookie(&post_form_at(client, base, "/api/code/verify", &format!("purpose=login&code={code}"), Some(&pending)).await)
 }

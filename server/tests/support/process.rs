@@ -125,16 +125,7 @@ impl ServerProcess {
 
     /// A form post as the browser sends it from one of Raia's own pages.
     pub async fn post_form(&self, path: &str, body: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("sec-fetch-site", "same-origin")
-            .body(body.to_string());
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        request.send().await.expect("request sent")
+        super::post_form_at(&self.client, &self.base, path, body, cookie).await
     }
 
     /// Logs in over HTTP (password, then the SMS code from this process's dev outbox).
