@@ -29,5 +29,7 @@ pub mod content_security;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod test_db;
+#[cfg(feature = "ssr")]
+pub mod ussd;
 
 pub use shell::{shell, App};

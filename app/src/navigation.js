@@ -37,7 +37,7 @@
       response = await fetch(url, { ...init, headers: { Accept: "text/html" }, referrer: withoutProblems(location.href) });
       html = await response.text();
     } catch (error) {
-      if (id === latest) giveUp(url, form, button);
+      if (id === latest) giveUp(url, form, button, init.body);
       return;
     }
     if (id !== latest) return;
@@ -133,14 +133,16 @@
     }
   }
 
-  // The fetch failed (offline, a dropped connection): let the browser try on its own, so
-  // the service worker's offline page or the browser's own error tells the citizen.
-  function giveUp(url, form, button) {
+  // The fetch failed (offline, a dropped connection). A draft step is kept on the phone and
+  // sent later (offline_drafts.js); anything else lets the browser try on its own, so the
+  // service worker's offline page or the browser's own error tells the citizen.
+  function giveUp(url, form, button, body) {
     if (!form) {
       location.assign(url);
       return;
     }
     ready(form, button);
+    if (window.raiaDrafts && window.raiaDrafts.keep(form, url, body)) return;
     form.dataset.native = "";
     form.requestSubmit(button || undefined);
   }

@@ -38,6 +38,8 @@ pub const THEME_COLOR: &str = "#00683a";
 
 /// Links and forms without full page loads once the first page is in (see the file).
 const NAVIGATION_SCRIPT: &str = include_str!("navigation.js");
+/// Draft steps typed without a connection, kept on the phone and sent later (see the file).
+const OFFLINE_DRAFTS_SCRIPT: &str = include_str!("offline_drafts.js");
 
 /// The document around the app. `lang` and `dir` on `<html>` are set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // (crate::islands) load WASM, and page-to-page moves swap the HTML in place.
                 <HydrationScripts options=options.clone() islands=true />
                 <script nonce=nonce() inner_html=NAVIGATION_SCRIPT></script>
+                <script nonce=nonce() inner_html=OFFLINE_DRAFTS_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <MetaTags />
             </head>

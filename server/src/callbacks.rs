@@ -14,9 +14,9 @@ use raia_app::payments::service::CallbackOutcome;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-fn secret_matches(state: &AppState, given: &str) -> bool {
-    let expected = state.config.payments.callback_secret.as_bytes();
-    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected))
+/// Whether the secret in a callback's URL is ours, compared in constant time.
+pub fn secret_matches(expected: &str, given: &str) -> bool {
+    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 fn accepted() -> Response {
@@ -42,7 +42,7 @@ fn answer(outcome: Result<CallbackOutcome, raia_app::errors::AppError>, kind: &s
 
 /// `POST /callbacks/mpesa/<secret>/stk`
 pub async fn stk(State(state): State<AppState>, Path(secret): Path<String>, body: Bytes) -> Response {
-    if !secret_matches(&state, &secret) {
+    if !secret_matches(&state.config.payments.callback_secret, &secret) {
         tracing::warn!("STK callback with a wrong secret refused");
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -55,7 +55,7 @@ pub async fn stk(State(state): State<AppState>, Path(secret): Path<String>, body
 
 /// `POST /callbacks/mpesa/<secret>/c2b`
 pub async fn c2b(State(state): State<AppState>, Path(secret): Path<String>, body: Bytes) -> Response {
-    if !secret_matches(&state, &secret) {
+    if !secret_matches(&state.config.payments.callback_secret, &secret) {
         tracing::warn!("C2B confirmation with a wrong secret refused");
         return StatusCode::NOT_FOUND.into_response();
     }

@@ -30,6 +30,9 @@ pub struct Config {
     pub trusted_proxies: crate::client_address::TrustedProxies,
     pub payments: PaymentsConfig,
     pub messaging: MessagingConfig,
+    /// Part of the URL Africa's Talking posts USSD steps to (`USSD_CALLBACK_SECRET`); `None`
+    /// turns the USSD menu off (a production server without one answers 404 there).
+    pub ussd_callback_secret: Option<String>,
     /// Seals authenticator secrets at rest (`SECRETS_KEY`, 64 hex characters; every process
     /// of one Raia needs the same one).
     pub secrets_key: raia_app::identity::sealing::SecretsKey,
@@ -83,6 +86,7 @@ pub struct PaymentsConfig {
 pub const SANDBOX_SHORTCODE: &str = "174379";
 pub const SANDBOX_PASSKEY: &str = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
 pub const DEV_CALLBACK_SECRET: &str = "dev-callback-secret-not-for-production";
+pub const DEV_USSD_SECRET: &str = "dev-ussd-secret-not-for-production";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/raia.db";
 pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
@@ -257,6 +261,19 @@ impl Config {
             }
         }
 
+        // The same rules as Daraja's callback secret. A production server may go without USSD
+        // (no secret, no menu), but never with a guessable secret or the development one.
+        let ussd_callback_secret = match get("USSD_CALLBACK_SECRET") {
+            None if env == AppEnv::Dev => Some(DEV_USSD_SECRET.to_string()),
+            None => None,
+            Some(secret) => {
+                if env == AppEnv::Prod && (secret == DEV_USSD_SECRET || secret.len() < 32) {
+                    problems.push("USSD_CALLBACK_SECRET must be 32 or more random characters in prod (or unset, to turn USSD off)".into());
+                }
+                Some(secret)
+            }
+        };
+
         let secrets_key = match get("SECRETS_KEY") {
             None => {
                 if env == AppEnv::Prod {
@@ -283,7 +300,7 @@ impl Config {
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, secrets_key })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key })
         } else {
             Err(ConfigError(problems))
         }
@@ -347,6 +364,21 @@ mod tests {
         ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
         ("SECRETS_KEY", "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c"),
     ];
+
+    #[test]
+    fn prod_runs_ussd_only_with_a_strong_secret_of_its_own() {
+        let mut vars = vec![("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example/")];
+        vars.extend_from_slice(PROD_PAYMENTS);
+        assert_eq!(config(&vars).expect("valid without USSD").ussd_callback_secret, None);
+        for weak in [DEV_USSD_SECRET, "short"] {
+            vars.push(("USSD_CALLBACK_SECRET", weak));
+            assert!(config(&vars).unwrap_err().to_string().contains("USSD_CALLBACK_SECRET must be 32"));
+            vars.pop();
+        }
+        vars.push(("USSD_CALLBACK_SECRET", "fedcba9876543210fedcba9876543210"));
+        assert_eq!(config(&vars).unwrap().ussd_callback_secret.as_deref(), Some("fedcba9876543210fedcba9876543210"));
+        assert_eq!(config(&[]).unwrap().ussd_callback_secret.as_deref(), Some(DEV_USSD_SECRET));
+    }
 
     #[test]
     fn prod_refuses_a_missing_or_published_secrets_key() {

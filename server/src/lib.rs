@@ -12,6 +12,7 @@ pub mod csrf;
 pub mod daraja_simulator;
 pub mod delivery_worker;
 pub mod dev_outbox;
+pub mod dev_ussd;
 pub mod documents;
 pub mod health;
 pub mod housekeeping;
@@ -26,6 +27,7 @@ pub mod startup;
 pub mod state;
 pub mod support_tickets;
 pub mod unavailable;
+pub mod ussd_callback;
 
 pub use config::{AppEnv, Config};
 pub use router::router;

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, documents, health, language, security_headers, service_worker, support_tickets, unavailable};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, language, security_headers, service_worker, support_tickets, unavailable, ussd_callback};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         router = router
             .route("/dev/outbox", get(dev_outbox::page))
             .route("/dev/outbox.json", get(dev_outbox::json))
+            .route("/dev/ussd", get(dev_ussd::page).post(dev_ussd::step))
             .nest_service("/sim/mpesa", daraja_simulator::routes(daraja_simulator::DarajaSimulator::new(state.config.payments.simulator_delay_seconds)))
             .nest_service("/sim/card", card_simulator::routes())
             .nest_service("/sim/africastalking", africas_talking_simulator::AfricasTalkingSimulator::default().routes());
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/support/{id}", get(support_tickets::screenshot))
         .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
         .route("/callbacks/mpesa/{secret}/c2b", post(callbacks::c2b).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
+        .route("/callbacks/ussd/{secret}", post(ussd_callback::step).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
         .leptos_routes_with_context(&state, routes, app_context(&state), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(app_context(&state), shell))
         .layer(middleware::from_fn_with_state(state.assets.clone(), unavailable::friendly_page))
@@ -52,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Daraja's callbacks are a few hundred bytes of JSON.
+/// Daraja's callbacks are a few hundred bytes of JSON; a USSD step is smaller.
 pub const CALLBACK_BYTES: usize = 64 * 1024;
 
 /// The app's routes, listed once per process. Listing them renders the app with every
@@ -83,6 +85,9 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
 }
 
 fn loggable_path(path: &str) -> String {
+    if path.starts_with("/callbacks/ussd/") {
+        return "/callbacks/ussd/[secret]".to_string();
+    }
     match path.strip_prefix("/callbacks/mpesa/").and_then(|rest| rest.split_once('/')) {
         Some((_secret, kind)) => format!("/callbacks/mpesa/[secret]/{kind}"),
         None => path.to_string(),
@@ -114,6 +119,7 @@ mod tests {
     #[test]
     fn the_callback_secret_never_reaches_the_log() {
         assert_eq!(loggable_path("/callbacks/mpesa/0123456789abcdef/stk"), "/callbacks/mpesa/[secret]/stk");
+        assert_eq!(loggable_path("/callbacks/ussd/0123456789abcdef"), "/callbacks/ussd/[secret]");
         assert_eq!(loggable_path("/services/good-conduct"), "/services/good-conduct");
     }
 }

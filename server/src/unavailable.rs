@@ -32,7 +32,7 @@ fn page(stylesheet: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Try again in a few minutes – Raia</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
-         <body><main id=\"main-content\">\
+         <body><main id=\"main-content\" class=\"container\">\
          <h1>Sorry, Raia is not available right now</h1>\
          <p>We cannot reach our records at the moment. Nothing you sent us was lost. Try again in a few minutes.</p>\
          <div lang=\"sw\"><h2>Samahani, Raia haipatikani kwa sasa</h2>\

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::time::Duration;
 use support::{log_in, TestServer};
-use support::payment_world::{account, awaiting_payment, count, later, post_json, server, status_of};
+use support::payment_world::{account, awaiting_payment, count, later, post_json, server, status_of, status_once_paid};
 
 const SECRET: &str = "dev-callback-secret-not-for-production";
 
@@ -134,13 +134,7 @@ async fn a_push_whose_answer_was_lost_is_unknown_then_settled_by_its_callback() 
         let page = payments.pay_page(&citizen, &reference, Some(id)).await.unwrap();
         assert_eq!(page.payment.unwrap().status, "pending", "unknown, not failed: the citizen is not told nothing was taken");
         assert!(!last_sms_to(&server, "+254712345678").await.contains("Nothing was taken"));
-        for _ in 0..50 {
-            if status_of(&server, &citizen, &reference).await == Status::Paid {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid, "the callback was matched by phone and amount");
+        assert_eq!(status_once_paid(&server, &citizen, &reference).await, Status::Paid, "the callback was matched by phone and amount");
         assert_eq!(count(&server, &format!("SELECT COUNT(*) FROM payments WHERE id = {id} AND status = 'succeeded' AND checkout_request_id IS NOT NULL")).await, 1);
 
         // A success for a push we know nothing of is kept, never dropped.

@@ -70,7 +70,8 @@ fn SiteHeader() -> impl IntoView {
                                         </a>
                                     </li>
                                     <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
-                                    <li>
+                                    // Logging out clears what this account kept on the phone (offline_drafts.js).
+                                    <li data-log-out="" data-draft-owner=who.device_tag.clone()>
                                         <ActionForm action=log_out>
                                             <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
                                         </ActionForm>

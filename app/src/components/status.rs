@@ -1,7 +1,7 @@
 //! How statuses and moves read: a badge with colour, icon and words (never colour alone),
 //! the timeline of an application, and times in East Africa Time.
 
-use crate::i18n::{t_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::services::catalogue::format_kes;
 use crate::services::status::{Action, Actor, Status, Tone};
 use crate::services::views::TimelineEntry;
@@ -9,18 +9,23 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 pub fn status_text(i18n: I18nContext<Locale>, status: Status) -> String {
+    status_word(i18n.get_locale(), status)
+}
+
+/// A status in words: the same words on the pages and on a feature phone's USSD screen.
+pub fn status_word(l: Locale, status: Status) -> String {
     match status {
-        Status::Draft => t_string!(i18n, status.draft),
-        Status::Submitted => t_string!(i18n, status.submitted),
-        Status::UnderReview => t_string!(i18n, status.under_review),
-        Status::ActionRequired => t_string!(i18n, status.action_required),
-        Status::Approved => t_string!(i18n, status.approved),
-        Status::AwaitingPayment => t_string!(i18n, status.awaiting_payment),
-        Status::Paid => t_string!(i18n, status.paid),
-        Status::ReadyForCollection => t_string!(i18n, status.ready_for_collection),
-        Status::Completed => t_string!(i18n, status.completed),
-        Status::Rejected => t_string!(i18n, status.rejected),
-        Status::Withdrawn => t_string!(i18n, status.withdrawn),
+        Status::Draft => td_string!(l, status.draft),
+        Status::Submitted => td_string!(l, status.submitted),
+        Status::UnderReview => td_string!(l, status.under_review),
+        Status::ActionRequired => td_string!(l, status.action_required),
+        Status::Approved => td_string!(l, status.approved),
+        Status::AwaitingPayment => td_string!(l, status.awaiting_payment),
+        Status::Paid => td_string!(l, status.paid),
+        Status::ReadyForCollection => td_string!(l, status.ready_for_collection),
+        Status::Completed => td_string!(l, status.completed),
+        Status::Rejected => td_string!(l, status.rejected),
+        Status::Withdrawn => td_string!(l, status.withdrawn),
     }
     .to_string()
 }

@@ -50,6 +50,13 @@ impl Account {
     pub fn is_admin(&self) -> bool {
         self.role == ROLE_ADMIN
     }
+
+    /// What a phone files this account's offline drafts under: the same for every session
+    /// of the account, and it names nobody (a digest, not the ID number or the account's id).
+    pub fn device_tag(&self) -> String {
+        let digest = crate::identity::codes::sha256_hex(format!("raia offline drafts\n{}\n{}", self.id, self.id_number).as_bytes());
+        digest[..20].to_string()
+    }
 }
 
 pub const ROLE_CITIZEN: &str = "citizen";

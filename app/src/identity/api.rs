@@ -150,6 +150,8 @@ pub struct Visitor {
     pub role: String,
     /// Notifications not yet read.
     pub unread: i64,
+    /// Files the account's offline drafts on this phone (see `Account::device_tag`).
+    pub device_tag: String,
 }
 
 /// The logged-in person for the header, or nothing (never a redirect).
@@ -158,7 +160,8 @@ pub async fn signed_in() -> Result<Option<Visitor>, AppError> {
     let Some(account) = request_account().await.map_err(with_status)? else { return Ok(None) };
     let applications = use_context::<crate::services::service::Applications>().ok_or(AppError::Internal)?;
     let unread = applications.unread_notifications(&account).await.map_err(with_status)?;
-    Ok(Some(Visitor { first_name: account.first_name, role: account.role, unread }))
+    let device_tag = account.device_tag();
+    Ok(Some(Visitor { first_name: account.first_name, role: account.role, unread, device_tag }))
 }
 
 #[server(endpoint = "logout")]

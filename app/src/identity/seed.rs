@@ -36,7 +36,10 @@ pub async fn demo_citizen(identity: &Identity) -> Result<(), AppError> {
             role: "citizen",
             language: crate::i18n::Locale::en,
         };
-        accounts::insert(&mut tx, &citizen, identity.clock.now()).await?;
+        let id = accounts::insert(&mut tx, &citizen, identity.clock.now()).await?;
+        // The demo phone counts as proven, so that the USSD menu (which answers only verified
+        // phones) knows it from the first start (`/dev/ussd`).
+        accounts::mark_phone_verified(&mut tx, id).await?;
         tx.commit().await
     }
     .await;

@@ -164,6 +164,9 @@ fn StepPage(state: FormState, index: usize) -> impl IntoView {
                 </form>
             }
         }).collect_view()}
+        // A draft step: without a connection, its answers wait on the phone (offline_drafts.js).
+        <div class="offline-draft" data-offline-draft="" data-saved-message=t_string!(i18n, apply.offline_saved) data-sent-message=t_string!(i18n, apply.offline_sent) data-fix-message=t_string!(i18n, apply.offline_fix)>
+        <p class="offline-draft__note" role="status" data-draft-note=""></p>
         <ActionForm action>
             <FormKey state=state.clone() />
             <input type="hidden" name="step" value=index.to_string() />
@@ -173,6 +176,7 @@ fn StepPage(state: FormState, index: usize) -> impl IntoView {
             }).collect_view()}
             <SubmitButton label=t_string!(i18n, apply.continue_button).to_string() />
         </ActionForm>
+        </div>
         {previous.map(|href| view! { <p><a href=href>{t!(i18n, apply.back)}</a></p> })}
         <p class="hint">{t!(i18n, apply.saved_as_draft)}</p>
     }

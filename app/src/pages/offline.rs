@@ -17,6 +17,7 @@ pub fn OfflinePage() -> impl IntoView {
         <div class="narrow">
             <h1>{t!(i18n, offline.title)}</h1>
             <p class="lead">{t!(i18n, offline.body)}</p>
+            <p>{t!(i18n, offline.works)}</p>
             <p>{t!(i18n, offline.safe)}</p>
             // A full page load (not client routing), so the network is really tried again.
             <p><a class="button button--primary" href=retry_href rel="external">{t!(i18n, offline.retry)}</a></p>

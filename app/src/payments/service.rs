@@ -44,6 +44,14 @@ pub struct Payments {
     pub pending_timeout_seconds: i64,
 }
 
+/// A fee the citizen can pay now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeeDue {
+    pub reference: String,
+    pub service: crate::services::catalogue::Text,
+    pub total_cents: i64,
+}
+
 /// What a callback did, for the log and the answer to Daraja.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallbackOutcome {
@@ -722,6 +730,24 @@ impl Payments {
             return Err(AppError::Forbidden);
         }
         Ok(attention::open(self.db.pool()).await?)
+    }
+
+    /// The fees the citizen can pay now, oldest application first (a stable order, so a
+    /// menu that numbers them numbers them the same way at every step).
+    pub async fn open_fees(&self, citizen: &Account) -> Result<Vec<FeeDue>, AppError> {
+        let mut rows = applications_store::list_for_account(self.db.pool(), citizen.id).await?;
+        rows.retain(|row| row.status == crate::services::status::Status::AwaitingPayment);
+        rows.sort_by_key(|row| row.id);
+        let mut fees = Vec::new();
+        for row in rows {
+            let Some(reference) = row.reference.clone() else { continue };
+            let (_, invoice) = self.citizens_invoice(citizen, &reference).await?;
+            if Self::open_invoice(&invoice, self.now()).is_ok() {
+                let service = self.applications.catalogue.service(&row.service_slug).map(|s| s.name.clone()).unwrap_or_default();
+                fees.push(FeeDue { reference, service, total_cents: invoice.total_cents });
+            }
+        }
+        Ok(fees)
     }
 
     pub async fn history(&self, citizen: &Account) -> Result<Vec<PaymentView>, AppError> {

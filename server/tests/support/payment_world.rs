@@ -35,6 +35,19 @@ pub async fn status_of(server: &TestServer, citizen: &Account, reference: &str) 
     server.state.applications.my_application(citizen, reference).await.unwrap().status
 }
 
+/// The application's status once it is paid, or as it stands after 10 s of waiting for the
+/// simulator's callback.
+pub async fn status_once_paid(server: &TestServer, citizen: &Account, reference: &str) -> Status {
+    for _ in 0..50 {
+        let status = status_of(server, citizen, reference).await;
+        if status == Status::Paid {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    status_of(server, citizen, reference).await
+}
+
 pub async fn count(server: &TestServer, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(server.state.db.pool()).await.unwrap()
 }
