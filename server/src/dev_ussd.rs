@@ -144,7 +144,7 @@ fn render(state: &AppState, l: Locale, dialog: &Dialog) -> Response {
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} – Raia</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body><main id=\"main-content\" class=\"container\">\
-         <nav class=\"lang-switch\" aria-label=\"{language}\"><a lang=\"{other}\" href=\"{switch}\">{other_name}</a></nav>\
+         <nav class=\"dev-language\" aria-label=\"{language}\"><a lang=\"{other}\" href=\"{switch}\">{other_name}</a></nav>\
          <h1>{title}</h1><p class=\"lead\">{lead}</p>\
          <section class=\"ussd-phone\">{screen}<form method=\"post\" action=\"/dev/ussd\">{controls}</form></section>\
          <p>{hint}</p>\
