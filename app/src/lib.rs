@@ -16,6 +16,7 @@ pub mod language;
 pub mod messages;
 pub mod pages;
 pub mod payments;
+pub mod performance;
 pub mod services;
 pub mod status;
 pub mod shell;

@@ -21,6 +21,7 @@ use crate::pages::apply::{ApplyPage, CorrectPage};
 use crate::pages::officer::{OfficerApplicationPage, OfficerQueuePage};
 use crate::pages::services::{CataloguePage, ServicePage};
 use crate::pages::pay::PayPageView;
+use crate::pages::performance::PerformancePage;
 use crate::pages::receipts::{PaymentsPage, ReceiptPage, VerifyPage};
 use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::help::HelpPage;
@@ -118,6 +119,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
+                        <Route path=path!("/performance") view=PerformancePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/status") view=AdminStatusPage ssr=SsrMode::Async />
                         <Route path=path!("/account/sessions") view=AccountSessionsPage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=AccountSecurityPage ssr=SsrMode::Async />

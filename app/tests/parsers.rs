@@ -676,6 +676,7 @@ summary = "Search"
 payment = "on_submission"
 fee_source = "NTSA"
 processing_time = "Same day"
+processing_days = 1
 declaration = "True"
 
 [[services.fees]]

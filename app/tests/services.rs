@@ -52,6 +52,7 @@ async fn world(test_db: TestDb) -> World {
         catalogue: Arc::new(catalogue_file::parse(catalogue_file::BUILT_IN).unwrap()),
         documents: DocumentStore::new(&upload_dir),
         public_base_url: "https://raia.example".into(),
+        performance: Default::default(),
     };
     World { apps, identity, outbox: db, _test_db: test_db, upload_dir }
 }

@@ -36,6 +36,9 @@ pub struct Config {
     /// Seals authenticator secrets at rest (`SECRETS_KEY`, 64 hex characters; every process
     /// of one Raia needs the same one).
     pub secrets_key: raia_app::identity::sealing::SecretsKey,
+    /// Development only (`DEMO_HISTORY=true`): months of finished applications, so that
+    /// `/performance` shows figures on a fresh database. Off in tests, which count rows.
+    pub demo_history: bool,
 }
 
 /// Where SMS and email go (`SMS_PROVIDER`, `EMAIL_PROVIDER`).
@@ -180,6 +183,19 @@ impl Config {
             }
         };
 
+        let demo_history = match get("DEMO_HISTORY").as_deref() {
+            None | Some("false") => false,
+            Some("true") if env == AppEnv::Dev => true,
+            Some("true") => {
+                problems.push("DEMO_HISTORY=true is for development only: it adds made-up applications".into());
+                false
+            }
+            Some(other) => {
+                problems.push(format!("DEMO_HISTORY must be `true` or `false`, not `{other}`"));
+                false
+            }
+        };
+
         let number = |name: &str, default: i64, problems: &mut Vec<String>| match get(name) {
             None => default,
             Some(text) => text.parse().ok().filter(|n: &i64| *n >= 0).unwrap_or_else(|| {
@@ -300,7 +316,7 @@ impl Config {
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key, demo_history })
         } else {
             Err(ConfigError(problems))
         }
@@ -338,6 +354,15 @@ mod tests {
 
         let error = config(&[("APP_ENV", "prod"), ("PUBLIC_BASE_URL", "https://raia.example"), ("COOKIE_SECURE", "false")]).unwrap_err();
         assert!(error.to_string().contains("COOKIE_SECURE=false is refused"));
+    }
+
+    #[test]
+    fn the_made_up_demo_history_is_for_development_only() {
+        assert!(!config(&[]).unwrap().demo_history, "off unless asked for");
+        assert!(config(&[("DEMO_HISTORY", "true")]).unwrap().demo_history);
+        let error = config(&[("APP_ENV", "prod"), ("DEMO_HISTORY", "true")]).unwrap_err();
+        assert!(error.to_string().contains("DEMO_HISTORY=true is for development only"), "{error}");
+        assert!(config(&[("DEMO_HISTORY", "yes")]).unwrap_err().to_string().contains("DEMO_HISTORY must be `true` or `false`"));
     }
 
     #[test]

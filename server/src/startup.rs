@@ -52,6 +52,7 @@ pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Ca
         catalogue: Arc::new(catalogue),
         documents: DocumentStore::new(&config.upload_dir),
         public_base_url: config.public_base_url.clone(),
+        performance: Default::default(),
     }
 }
 
@@ -94,7 +95,8 @@ pub fn delivery(config: &Config, db: &Db, identity: &Identity) -> Result<Deliver
     Ok(Delivery { db: db.clone(), clock: identity.clock.clone(), sms, email })
 }
 
-/// The registry's seed people always; the demo citizen and staff in development.
+/// The registry's seed people always; the demo citizen and staff in development, and with
+/// `DEMO_HISTORY=true` months of made-up applications for `/performance`.
 pub async fn seed(config: &Config, identity: &Identity, catalogue: &Catalogue) -> Result<(), String> {
     let added = seed::registry_people(identity).await.map_err(|e| format!("registry seed: {e}"))?;
     if added > 0 {
@@ -104,6 +106,12 @@ pub async fn seed(config: &Config, identity: &Identity, catalogue: &Catalogue) -
         seed::demo_citizen(identity).await.map_err(|e| format!("demo account: {e}"))?;
         let agencies: Vec<String> = catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
         seed::demo_staff(identity, &agencies).await.map_err(|e| format!("demo staff: {e}"))?;
+    }
+    if config.demo_history {
+        let added = raia_app::performance::demo::seed(&identity.db, catalogue, identity.clock.now()).await.map_err(|e| format!("demo history: {e}"))?;
+        if added > 0 {
+            tracing::info!(added, "demo history of applications seeded for /performance");
+        }
     }
     Ok(())
 }

@@ -61,6 +61,7 @@ const SERVER_FUNCTIONS: &[(&str, Class, &str)] = &[
     ("/api/status/banner", Public, ""),
     ("/api/status/all", Public, ""),
     ("/api/status/hide", Public, ""),
+    ("/api/performance", Public, ""),
     ("/api/verify", Public, ""),
     ("/api/session", WhoAmI, ""),
     ("/api/me", WhoAmI, "return_to=%2F"),

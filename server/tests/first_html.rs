@@ -56,6 +56,7 @@ async fn every_page_is_whole_in_the_first_html() {
     check(&server, "/too-many-attempts?seconds=5", None, "Too many attempts", false).await;
     check(&server, "/services", None, "Government services", true).await;
     check(&server, "/services/passport", None, "Ordinary passport", false).await;
+    check(&server, "/performance", None, "Service performance", false).await;
 
     // Part-way through registration.
     let registering = session_cookie(&post_form(&server, "/api/register/start", "account_type=citizen&id_number=67890123&first_name=Baraka&year_of_birth=1995", None).await);

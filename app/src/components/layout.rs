@@ -185,7 +185,10 @@ fn SiteFooter() -> impl IntoView {
                 <p>{t!(i18n, footer.about)}</p>
                 <p>{t!(i18n, footer.privacy)}</p>
                 <p>{t!(i18n, footer.help)}</p>
-                <p><a href="/help">{t!(i18n, footer.help_link)}</a></p>
+                <ul class="site-footer__links">
+                    <li><a href="/help">{t!(i18n, footer.help_link)}</a></li>
+                    <li><a href="/performance">{t!(i18n, footer.performance)}</a></li>
+                </ul>
             </div>
         </footer>
     }

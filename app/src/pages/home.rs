@@ -70,6 +70,7 @@ pub fn HomePage() -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
+            <p><a class="link-arrow" href="/performance">{t!(i18n, home.performance_link)}</a></p>
         </section>
 
         <section class="panel-grid">

@@ -26,4 +26,5 @@ pub mod status;
 pub mod help;
 pub mod support;
 pub mod pay;
+pub mod performance;
 pub mod receipts;

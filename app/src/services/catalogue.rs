@@ -130,6 +130,8 @@ pub struct Service {
     pub fees: Vec<FeeOption>,
     pub payment: PaymentDue,
     pub processing_time: Text,
+    /// The promise of `processing_time` in calendar days from submission to completion.
+    pub processing_days: u32,
     pub collection: bool,
     pub steps: Vec<FormStep>,
     pub declaration: Text,

@@ -87,6 +87,8 @@ struct FileService {
     #[serde(default)]
     fees: Vec<FileFee>,
     processing_time: FileText,
+    /// `processing_time` as a number: calendar days from submission to completion.
+    processing_days: u32,
     #[serde(default)]
     collection: bool,
     declaration: FileText,
@@ -139,6 +141,9 @@ struct FileChoice {
 /// The largest fee a catalogue may set: far beyond any government fee, and small enough
 /// that its cents, times any number of applications, stay countable.
 pub const MAX_FEE_KES: i64 = 1_000_000_000;
+
+/// The longest promise a service may make: a year.
+pub const MAX_PROCESSING_DAYS: u32 = 365;
 
 fn is_slug(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -231,6 +236,9 @@ fn check_service(problems: &mut Vec<String>, service: &FileService, agencies: &H
             say(format!("fee code `{}` appears more than once", fee.code));
         }
     }
+    if !(1..=MAX_PROCESSING_DAYS).contains(&service.processing_days) {
+        say(format!("processing_days must be from 1 to {MAX_PROCESSING_DAYS} (calendar days from submission to completion)"));
+    }
     if service.steps.is_empty() {
         say("the form needs at least one [[services.steps]]".into());
     }
@@ -307,6 +315,7 @@ fn service_from_file(service: FileService) -> Service {
         fees: service.fees.into_iter().map(|f| FeeOption { code: f.code, label: f.label.into(), amount_cents: f.kes * 100 }).collect(),
         payment: service.payment,
         processing_time: service.processing_time.into(),
+        processing_days: service.processing_days,
         collection: service.collection,
         declaration: service.declaration.into(),
         steps: service
@@ -372,6 +381,7 @@ summary = "Search"
 payment = "on_submission"
 fee_source = "NTSA"
 processing_time = "Same day"
+processing_days = 1
 declaration = "True"
 
 [[services.fees]]
@@ -411,6 +421,18 @@ required = true
     }
 
     #[test]
+    fn the_promise_in_days_is_a_day_to_a_year() {
+        assert_eq!(parse(SMALL).unwrap().services[0].processing_days, 1);
+        for days in ["0", "366"] {
+            let broken = SMALL.replace("processing_days = 1", &format!("processing_days = {days}"));
+            assert!(problems_of(&broken).iter().any(|p| p.contains("processing_days must be from 1 to 365")), "{days}");
+        }
+        let negative = SMALL.replace("processing_days = 1", "processing_days = -3");
+        assert!(problems_of(&negative)[0].contains("processing_days"));
+        assert_eq!(parse(&SMALL.replace("processing_days = 1", "processing_days = 365")).unwrap().services[0].processing_days, 365);
+    }
+
+    #[test]
     fn field_rules_must_fit_their_kind() {
         let broken = SMALL.replace("kind = \"text\"", "kind = \"select\"");
         assert!(problems_of(&broken).iter().any(|p| p.contains("needs at least two choices")));
@@ -424,6 +446,8 @@ required = true
     fn unknown_keys_and_bad_syntax_are_named() {
         let typo = SMALL.replace("processing_time", "procesing_time");
         assert!(problems_of(&typo)[0].contains("procesing_time"));
+        let without_promise = SMALL.replace("processing_days = 1\n", "");
+        assert!(problems_of(&without_promise)[0].contains("processing_days"), "the promise in days is required");
         assert!(!problems_of("[[services]\nslug =").is_empty());
         let unknown_kind = SMALL.replace("kind = \"text\"", "kind = \"signature\"");
         assert!(problems_of(&unknown_kind)[0].contains("signature"));

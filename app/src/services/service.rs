@@ -29,6 +29,8 @@ pub struct Applications {
     pub documents: DocumentStore,
     /// For links in SMS messages.
     pub public_base_url: String,
+    /// `/performance`'s figures, counted at most every few minutes.
+    pub performance: crate::performance::cache::FiguresCache,
 }
 
 /// Which application a form edits: the citizen's draft of a service, or a submitted one sent back for correction.

@@ -123,11 +123,13 @@ pub struct Move<'a> {
 }
 
 /// Moves an application, only if it is still at the version the mover saw. False otherwise.
+/// A decision (completed, rejected) is timed here, in the same statement, for the performance page.
 pub async fn move_status(tx: &mut Transaction<'static, Any>, row: &ApplicationRow, change: &Move<'_>, now: i64) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
         "UPDATE applications SET status = $1, reference = COALESCE($2, reference), claimed_by = CASE WHEN $11 = 1 THEN NULL ELSE COALESCE($3, claimed_by) END, \
          officer_note = $4, declaration_accepted_at = CASE WHEN $1 = 'action_required' THEN NULL ELSE declaration_accepted_at END, collection_centre = COALESCE($5, collection_centre), \
-         submitted_at = CASE WHEN $6 = 1 THEN $7 ELSE submitted_at END, version = version + 1, updated_at = $7 \
+         submitted_at = CASE WHEN $6 = 1 THEN $7 ELSE submitted_at END, decided_at = CASE WHEN $1 IN ('completed', 'rejected') THEN $7 ELSE decided_at END, \
+         version = version + 1, updated_at = $7 \
          WHERE id = $8 AND version = $9 AND status = $10",
     )
     .bind(change.to.as_str())
