@@ -7,6 +7,8 @@
 #   3. server rendering under wrk                  6. memory and start-up time
 #   7. soak: 10 minutes of mixed traffic at a steady rate (browse, log in, apply, pay,
 #      callbacks) against a fresh server; errors, memory over time, database counts
+#   8. the /performance page's queries over a million generated applications, SQLite and
+#      PostgreSQL
 #
 # `bench/run.sh soak` (or `./dev.sh bench soak`) runs the soak alone and writes its report to
 # target/BENCHMARKS-soak.md, leaving BENCHMARKS.md as the last full run wrote it.
@@ -17,7 +19,7 @@
 # BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/raia_bench, dropped and
 # created anew each run), BENCH_KEEP=1 (keep the work folder with every raw output),
 # BENCH_SOAK_SECONDS (600), BENCH_SOAK_POSTGRES=1 (soak on PostgreSQL instead of SQLite),
-# BENCH_SITE (the built site, default target/site), BENCH_SERVER_BIN (the server binary,
+# BENCH_PERFORMANCE_APPLICATIONS (1000000, for step 8), BENCH_SITE (the built site, default target/site), BENCH_SERVER_BIN (the server binary,
 # default the release build's).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,7 @@ PROBE_RATE=${BENCH_PROBE_RATE:-20}
 INVOICES=${BENCH_INVOICES:-2000}
 POSTGRES_URL=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/raia_bench}
 SOAK_SECONDS=${BENCH_SOAK_SECONDS:-600}
+PERFORMANCE_APPLICATIONS=${BENCH_PERFORMANCE_APPLICATIONS:-1000000}
 # Lighthouse 13 needs Node 22.19; this project's machines have Node 20.
 LIGHTHOUSE_VERSION=12
 
@@ -336,6 +339,16 @@ soak() {
   stop_server
 }
 
+# /performance's counts over many generated applications, each database fresh (raia-bench
+# makes its own: a SQLite file, and raia_bench_performance on the PostgreSQL server).
+performance_query() {
+  local postgres=()
+  if ensure_postgres; then
+    postgres=(--postgres-url "$POSTGRES_URL")
+  fi
+  measure performance-query json "$BENCH_BIN" performance-query --applications "$PERFORMANCE_APPLICATIONS" "${postgres[@]}"
+}
+
 # ---------------------------------------------------------------- the run
 
 # What was measured, and when: the report names the commit and the time the run started.
@@ -352,6 +365,7 @@ record_run() {
     echo "probe_rate=$PROBE_RATE"
     echo "invoices=$INVOICES"
     echo "soak_seconds=$SOAK_SECONDS"
+    echo "performance_applications=$PERFORMANCE_APPLICATIONS"
   } >"$RESULTS/settings.txt"
 }
 
@@ -417,6 +431,7 @@ main() {
 
   postgres_callbacks
   soak
+  performance_query
 
   say "writing BENCHMARKS.md"
   python3 bench/report.py "$RESULTS" "$ROOT/BENCHMARKS.md"

@@ -13,6 +13,7 @@ mod hashes;
 mod invoices;
 mod login_rush;
 mod people;
+mod performance_query;
 mod probe;
 mod session;
 mod soak;
@@ -43,6 +44,10 @@ usage: raia-bench <command> [--flag value ...]
                                               each invoice's paybill confirmation posted twice at once
   check-payments  --database-url URL --invoices FILE
                                               exactly once: one payment and one receipt per invoice, nothing extra
+  performance-query [--applications 1000000] [--runs 5] [--postgres-url URL]
+                                              /performance's queries over N generated applications in a
+                                              fresh SQLite database (and PostgreSQL with --postgres-url or
+                                              TEST_DATABASE_URL): the median of the runs, in ms
   soak            --base-url URL --database-url URL [--seconds 600] [--journey-every 2]
                   [--browse-rate 5] [--guess-rate 2] [--server-pid PID]
                                               mixed traffic at a steady rate (browse, log in, apply, pay,
@@ -68,6 +73,7 @@ async fn main() {
         "callbacks" => callbacks::command(&args).await,
         "check-payments" => check_payments::command(&args).await,
         "soak" => soak::command(&args).await,
+        "performance-query" => performance_query::command(&args).await,
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -47,19 +47,40 @@ pub async fn fresh_database_command(args: &Args) -> BenchResult<()> {
     if Backend::of_url(&url).map_err(|e| e.to_string())? != Backend::Postgres {
         return Err("fresh-database is for postgres:// URLs (a SQLite run uses a new file)".into());
     }
+    recreate_postgres(&url).await?;
+    let world = open(&url).await?;
+    world.db.close().await;
+    eprintln!("{}: created and migrated", split_database_name(&url)?.1);
+    Ok(())
+}
+
+/// Drops the PostgreSQL database `url` names, if it exists, and creates it empty.
+pub async fn recreate_postgres(url: &str) -> BenchResult<()> {
+    let (server, name) = split_database_name(url)?;
+    let admin = Db::connect(&format!("{server}/postgres"), 1).await.map_err(|e| format!("{server}/postgres: {e}"))?;
+    for statement in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
+        sqlx::query(&statement).execute(admin.pool()).await.map_err(|e| format!("{statement}: {e}"))?;
+    }
+    admin.close().await;
+    Ok(())
+}
+
+/// Drops the PostgreSQL database `url` names.
+pub async fn drop_postgres(url: &str) -> BenchResult<()> {
+    let (server, name) = split_database_name(url)?;
+    let admin = Db::connect(&format!("{server}/postgres"), 1).await.map_err(|e| format!("{server}/postgres: {e}"))?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(admin.pool()).await.map_err(|e| e.to_string())?;
+    admin.close().await;
+    Ok(())
+}
+
+/// `postgres://host/name?options` as the server part and the database's name.
+fn split_database_name(url: &str) -> BenchResult<(&str, &str)> {
     let (server, name) = url.rsplit_once('/').ok_or("the URL names no database")?;
     let name = name.split('?').next().unwrap_or_default();
     // The name goes into SQL as an identifier: letters, digits and underscores only.
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
         return Err(format!("database name `{name}`: use lower-case letters, digits and _"));
     }
-    let admin = Db::connect(&format!("{server}/postgres"), 1).await.map_err(|e| format!("{server}/postgres: {e}"))?;
-    for statement in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
-        sqlx::query(&statement).execute(admin.pool()).await.map_err(|e| format!("{statement}: {e}"))?;
-    }
-    admin.close().await;
-    let world = open(&url).await?;
-    world.db.close().await;
-    eprintln!("{name}: created and migrated");
-    Ok(())
+    Ok((server, name))
 }
