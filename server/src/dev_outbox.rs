@@ -23,7 +23,8 @@ pub async fn json(State(state): State<AppState>, Query(filter): Query<Filter>) -
     }
 }
 
-fn escape(text: &str) -> String {
+/// Text made safe inside the dev pages' HTML and attribute values (`/dev/ussd` too).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

@@ -3,6 +3,7 @@
 //! Africa's Talking would post it, so this page tries the real callback and nothing else.
 //! Plain forms, no script. Mounted only when APP_ENV=dev.
 
+use crate::dev_outbox::escape;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -97,10 +98,6 @@ fn new_session_id() -> String {
 fn locale_of(headers: &HeaderMap) -> Locale {
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     locale_of_request(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn render(state: &AppState, l: Locale, dialog: &Dialog) -> Response {
