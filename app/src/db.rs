@@ -179,16 +179,4 @@ mod tests {
         assert!(!is_unavailable(&sqlx::Error::RowNotFound));
         assert!(!is_unavailable(&sqlx::Error::ColumnNotFound("reference".into())));
     }
-
-    #[tokio::test]
-    async fn a_sqlite_file_another_connection_holds_is_unavailable_after_the_busy_timeout() {
-        let test_db = crate::test_db::TestDb::sqlite().await;
-        let mut holder = test_db.db.pool().acquire().await.unwrap();
-        sqlx::query("BEGIN EXCLUSIVE").execute(&mut *holder).await.unwrap();
-        let waiting = test_db.db.begin_write().await.expect_err("the write lock is held");
-        assert!(is_unavailable(&waiting), "{waiting}");
-        sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
-        drop(holder);
-        test_db.drop_database().await;
-    }
 }

@@ -114,3 +114,15 @@ async fn unsupported_database_urls_are_refused_with_a_message() {
     let error = Db::connect("mysql://localhost/raia", 1).await.unwrap_err();
     assert!(error.to_string().contains("sqlite:// or postgres://"));
 }
+
+#[tokio::test]
+async fn a_sqlite_file_another_connection_holds_is_unavailable_after_the_busy_timeout() {
+    let test_db = TestDb::sqlite().await;
+    let mut holder = test_db.db.pool().acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut *holder).await.unwrap();
+    let waiting = test_db.db.begin_write().await.expect_err("the write lock is held");
+    assert!(raia_app::db::is_unavailable(&waiting), "{waiting}");
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    test_db.drop_database().await;
+}

@@ -21,7 +21,8 @@ use raia_app::payments::daraja::{parse_amount, C2bConfirmation, StkCallback, Stk
 use raia_app::payments::gateway::{card_brand, last_four, luhn_valid};
 use raia_app::payments::service::valid_expiry;
 use raia_app::services::answers::{check_field, check_step, format_date, parse_date, Context};
-use raia_app::services::catalogue::{format_kes, Catalogue, FieldKind};
+use raia_app::money::format_kes;
+use raia_app::services::catalogue::{Catalogue, FieldKind};
 use raia_app::services::catalogue_file;
 use raia_app::services::status::Status;
 use raia_app::status::notices::parse_local_time;

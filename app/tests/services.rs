@@ -52,7 +52,6 @@ async fn world(test_db: TestDb) -> World {
         catalogue: Arc::new(catalogue_file::parse(catalogue_file::BUILT_IN).unwrap()),
         documents: DocumentStore::new(&upload_dir),
         public_base_url: "https://raia.example".into(),
-        performance: Default::default(),
     };
     World { apps, identity, outbox: db, _test_db: test_db, upload_dir }
 }
@@ -327,11 +326,11 @@ async fn admins_manage_staff_and_disabled_staff_lose_their_sessions() {
         let officer_id = staff::create(&w.identity, &admin, &agencies, &NewStaff { agency: "kra".into(), ..new }, None).await.unwrap();
         assert!(w.last_sms_to("+254700000109").await.contains("Forgot your password"));
         assert_eq!(staff::list(&w.identity, &admin).await.unwrap().len(), 2);
-        assert_eq!(staff::set_disabled(&w.identity, &w.apps, &citizen, officer_id, true).await.unwrap_err(), AppError::Forbidden);
-        staff::set_disabled(&w.identity, &w.apps, &admin, officer_id, true).await.unwrap();
+        assert_eq!(raia_app::backoffice::staff_access::set_disabled(&w.identity, &w.apps, &citizen, officer_id, true).await.unwrap_err(), AppError::Forbidden);
+        raia_app::backoffice::staff_access::set_disabled(&w.identity, &w.apps, &admin, officer_id, true).await.unwrap();
         assert!(staff::list(&w.identity, &admin).await.unwrap().iter().any(|s| s.id == officer_id && s.disabled));
         // Citizens' accounts cannot be disabled from the staff page.
-        assert_eq!(staff::set_disabled(&w.identity, &w.apps, &admin, citizen.id, true).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(raia_app::backoffice::staff_access::set_disabled(&w.identity, &w.apps, &admin, citizen.id, true).await.unwrap_err(), AppError::NotFound);
     })
     .await;
 }
@@ -424,7 +423,7 @@ async fn disabling_an_officer_releases_every_claim_they_hold() {
         let second = w.claimed_passport(&baraka, &leaving).await;
 
         // From /admin.
-        staff::set_disabled(&w.identity, &w.apps, &admin, leaving.id, true).await.unwrap();
+        raia_app::backoffice::staff_access::set_disabled(&w.identity, &w.apps, &admin, leaving.id, true).await.unwrap();
         for (citizen, reference) in [(&wanjiku, &first), (&baraka, &second)] {
             let mine = w.apps.my_application(citizen, reference).await.unwrap();
             assert_eq!((mine.status, mine.claimed_by_name.clone()), (Status::Submitted, None), "{reference}");
@@ -436,9 +435,9 @@ async fn disabling_an_officer_releases_every_claim_they_hold() {
         w.apps.officer_move(&staying, &first, version, "claim", "", "").await.unwrap();
 
         // From the shell (`raia-server disable-staff`), the same.
-        staff::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, false).await.unwrap();
+        raia_app::backoffice::staff_access::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, false).await.unwrap();
         let third = w.claimed_passport(&w.citizen("23456789", "+254733000444").await, &leaving).await;
-        staff::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, true).await.unwrap();
+        raia_app::backoffice::staff_access::set_disabled_unchecked(&w.identity, &w.apps, leaving.id, true).await.unwrap();
         let claims = w.apps.claims(&admin).await.unwrap();
         assert_eq!(claims.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(), vec![first.as_str()], "{third} released, the other officer's claim kept");
     })

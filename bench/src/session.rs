@@ -9,7 +9,7 @@ use crate::people::{self, Group};
 use crate::world;
 use crate::BenchResult;
 use raia_app::identity::sessions::{self, Flow, Stage};
-use raia_app::identity::web::SessionCookie;
+use raia_app::request::SessionCookie;
 
 pub async fn command(args: &Args) -> BenchResult<()> {
     args.only(&["database-url"])?;

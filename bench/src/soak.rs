@@ -24,7 +24,7 @@ use crate::world;
 use crate::BenchResult;
 use raia_app::db::Db;
 use raia_app::identity::accounts::Account;
-use raia_app::identity::web::SessionCookie;
+use raia_app::request::SessionCookie;
 use raia_app::payments::daraja;
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};

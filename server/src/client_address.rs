@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
-use raia_app::identity::web::ClientAddress;
+use raia_app::request::ClientAddress;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 

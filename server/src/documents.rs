@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use raia_app::errors::{AppError, Problem};
 use raia_app::identity::accounts::Account;
-use raia_app::identity::web::token_from_headers;
+use raia_app::request::token_from_headers;
 use raia_app::language::{encode_query_value, safe_return_path};
 use raia_app::services::documents::MAX_BYTES;
 use raia_app::services::service::{DocumentDownload, FormTarget};

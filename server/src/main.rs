@@ -5,7 +5,7 @@ use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use raia_app::db::Db;
 use raia_app::identity::registry;
-use raia_app::identity::web::SessionCookie;
+use raia_app::request::SessionCookie;
 use raia_server::assets::BuildAssets;
 use raia_server::{delivery_worker, housekeeping, reconciler, router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
@@ -61,7 +61,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     housekeeping::spawn(db.clone(), identity.clock.clone(), config.env);
     delivery_worker::spawn(startup::delivery(&config, &db, &identity)?, std::time::Duration::from_secs(config.messaging.deliver_every_seconds));
     let session_cookie = SessionCookie::new(config.cookie_secure);
-    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie };
+    let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie, performance_figures: Default::default() };
     let app = router(state);
 
     // TCP_NODELAY: without it a small response (a static file, a short page) waits for the

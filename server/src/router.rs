@@ -98,6 +98,7 @@ fn loggable_path(path: &str) -> String {
 fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let (db, identity, cookie) = (state.db.clone(), state.identity.clone(), state.session_cookie.clone());
     let (applications, payments) = (state.applications.clone(), state.payments.clone());
+    let performance_figures = state.performance_figures.clone();
     move || {
         provide_context(AccountOfRequest::default());
         provide_context(payments.clone());
@@ -105,6 +106,7 @@ fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
         provide_context(identity.clone());
         provide_context(applications.clone());
         provide_context(cookie.clone());
+        provide_context(performance_figures.clone());
     }
 }
 

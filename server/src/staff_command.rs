@@ -57,7 +57,7 @@ pub async fn set_disabled(config: &Config, args: &[String], disabled: bool) -> C
     let identity = startup::identity(config, &db);
     let applications = startup::applications(config, &db, &identity, catalogue);
     let result = match staff::find_by_id_number(&identity, &id_number).await {
-        Ok(Some(account)) => staff::set_disabled_unchecked(&identity, &applications, account.id, disabled).await.map_err(|e| e.to_string()),
+        Ok(Some(account)) => raia_app::backoffice::staff_access::set_disabled_unchecked(&identity, &applications, account.id, disabled).await.map_err(|e| e.to_string()),
         Ok(None) => Err(format!("no staff account has ID number `{id_number}`")),
         Err(e) => Err(e.to_string()),
     };

@@ -52,7 +52,6 @@ pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Ca
         catalogue: Arc::new(catalogue),
         documents: DocumentStore::new(&config.upload_dir),
         public_base_url: config.public_base_url.clone(),
-        performance: Default::default(),
     }
 }
 

@@ -4,8 +4,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use raia_app::db::Db;
 use raia_app::identity::service::Identity;
-use raia_app::identity::web::SessionCookie;
+use raia_app::request::SessionCookie;
 use raia_app::payments::service::Payments;
+use raia_app::performance::cache::FiguresCache;
 use raia_app::services::service::Applications;
 use std::sync::Arc;
 
@@ -21,4 +22,6 @@ pub struct AppState {
     pub applications: Applications,
     pub payments: Payments,
     pub session_cookie: SessionCookie,
+    /// `/performance`'s figures, counted at most every few minutes in each process.
+    pub performance_figures: FiguresCache,
 }

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::server_fn::error::ServerFnUrlError;
 use raia_app::errors::AppError;
-use raia_app::identity::web::token_from_headers;
+use raia_app::request::token_from_headers;
 use raia_app::language::encode_query_value;
 use raia_app::support::api::OPEN_TICKET_PATH;
 use raia_app::support::service::{Screenshot, Support, TicketForm};

@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use raia_app::identity::web::UNAVAILABLE_RETRY_AFTER_SECONDS;
+use raia_app::request::UNAVAILABLE_RETRY_AFTER_SECONDS;
 use std::sync::Arc;
 
 pub async fn friendly_page(State(assets): State<Arc<BuildAssets>>, request: Request, next: Next) -> Response {

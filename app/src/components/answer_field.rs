@@ -4,7 +4,8 @@
 
 use crate::components::forms::{described_by, FormProblems, HintAndError};
 use crate::i18n::{t, use_i18n, Locale};
-use crate::services::catalogue::{format_kes, Centre, FeeOption, FieldKind, FormField};
+use crate::services::catalogue::{Centre, FeeOption, FieldKind, FormField};
+use crate::money::format_kes;
 use leptos::prelude::*;
 
 /// The choices of a select or radio question: (value, label).

@@ -2,7 +2,7 @@
 //! the timeline of an application, and times in East Africa Time.
 
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
-use crate::services::catalogue::format_kes;
+use crate::money::format_kes;
 use crate::services::status::{Action, Actor, Status, Tone};
 use crate::services::views::TimelineEntry;
 use leptos::prelude::*;

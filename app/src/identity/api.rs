@@ -5,8 +5,12 @@ use crate::errors::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use crate::identity::views::SessionView;
+
 #[cfg(feature = "ssr")]
-use crate::identity::web::{clear_session_cookie, client_ip, identity, request_account, request_language, user_agent, with_status, session_token, set_session_cookie};
+use crate::identity::web::{identity, request_account};
+#[cfg(feature = "ssr")]
+use crate::request::{clear_session_cookie, client_ip, request_language, user_agent, with_status, session_token, set_session_cookie};
 #[cfg(feature = "ssr")]
 use crate::language::safe_return_path;
 
@@ -158,8 +162,8 @@ pub struct Visitor {
 #[server(endpoint = "session")]
 pub async fn signed_in() -> Result<Option<Visitor>, AppError> {
     let Some(account) = request_account().await.map_err(with_status)? else { return Ok(None) };
-    let applications = use_context::<crate::services::service::Applications>().ok_or(AppError::Internal)?;
-    let unread = applications.unread_notifications(&account).await.map_err(with_status)?;
+    let db = crate::request::service::<crate::db::Db>()?;
+    let unread = crate::messages::notifications::unread(db.pool(), account.id).await.map_err(|e| with_status(e.into()))?;
     let device_tag = account.device_tag();
     Ok(Some(Visitor { first_name: account.first_name, role: account.role, unread, device_tag }))
 }
@@ -208,7 +212,7 @@ pub struct AccountDetails {
 
 #[server(endpoint = "account")]
 pub async fn my_account() -> Result<AccountDetails, AppError> {
-    let account = crate::services::api::logged_in("/account").await?;
+    let account = crate::identity::web::logged_in("/account").await?;
     Ok(AccountDetails {
         full_name: account.full_name(),
         masked_id_number: account.masked_id_number(),
@@ -221,33 +225,22 @@ pub async fn my_account() -> Result<AccountDetails, AppError> {
 /// The language Raia writes to the citizen in (SMS and email).
 #[server(endpoint = "account/language")]
 pub async fn set_message_language(language: Option<String>) -> Result<(), AppError> {
-    let account = crate::services::api::logged_in("/account").await?;
+    let account = crate::identity::web::logged_in("/account").await?;
     identity()?.set_language(&account, language.as_deref().unwrap_or_default()).await.map_err(with_status)?;
     leptos_axum::redirect("/account?saved=language");
     Ok(())
 }
 
-/// One of the citizen's sessions, as `/account/sessions` lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    pub public_id: String,
-    /// "Chrome on Android", or empty when the browser did not say.
-    pub device: String,
-    pub client_address: String,
-    pub started_at: i64,
-    pub last_seen_at: i64,
-    pub this_one: bool,
-}
 
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
-    let account = crate::services::api::logged_in("/account/sessions").await?;
+    let account = crate::identity::web::logged_in("/account/sessions").await?;
     identity()?.account_sessions(&account, session_token().as_deref()).await.map_err(with_status)
 }
 
 #[server(endpoint = "account/sessions/end")]
 pub async fn end_session(session: String) -> Result<(), AppError> {
-    let account = crate::services::api::logged_in("/account/sessions").await?;
+    let account = crate::identity::web::logged_in("/account/sessions").await?;
     identity()?.end_session(&account, &session).await.map_err(with_status)?;
     leptos_axum::redirect("/account/sessions?ended=1");
     Ok(())
@@ -255,7 +248,7 @@ pub async fn end_session(session: String) -> Result<(), AppError> {
 
 #[server(endpoint = "account/sessions/end-others")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
-    let account = crate::services::api::logged_in("/account/sessions").await?;
+    let account = crate::identity::web::logged_in("/account/sessions").await?;
     identity()?.end_other_sessions(&account, session_token().as_deref()).await.map_err(with_status)?;
     leptos_axum::redirect("/account/sessions?ended=others");
     Ok(())
@@ -263,7 +256,7 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
 
 #[server(endpoint = "account/password")]
 pub async fn change_password(current_password: String, password: String, password_confirm: String) -> Result<(), AppError> {
-    let account = crate::services::api::logged_in("/account").await?;
+    let account = crate::identity::web::logged_in("/account").await?;
     identity()?.change_password(&account, session_token().as_deref(), &client_ip(), &current_password, &password, &password_confirm).await.map_err(with_status)?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())

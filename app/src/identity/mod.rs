@@ -34,6 +34,7 @@ pub mod throttle;
 pub mod web;
 
 pub mod api;
+pub mod views;
 pub mod security_api;
 #[cfg(feature = "ssr")]
 pub mod seed;

@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::{client_ip, identity, session_token, set_session_cookie, user_agent, with_status};
+use crate::identity::web::identity;
 #[cfg(feature = "ssr")]
-use crate::services::api::logged_in;
+use crate::request::{client_ip, session_token, set_session_cookie, user_agent, with_status};
+#[cfg(feature = "ssr")]
+use crate::identity::web::logged_in;
 
 /// `/account/security` as the citizen sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

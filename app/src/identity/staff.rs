@@ -11,8 +11,7 @@ use crate::messages::outbox::{self, Message};
 use crate::messages::texts;
 use crate::identity::password::{check_new_password, PersonalDetails};
 use crate::identity::service::Identity;
-use crate::services::service::Applications;
-use crate::services::views::StaffMember;
+use crate::identity::views::StaffMember;
 use sqlx::Row;
 
 /// What an admin types to create a staff account.
@@ -32,7 +31,7 @@ pub struct NewStaff {
 /// A password hash nothing verifies against: the account can only be entered after a reset.
 const NO_PASSWORD_YET: &str = "!";
 
-fn require_admin(admin: Option<&Account>) -> Result<(), AppError> {
+pub(crate) fn require_admin(admin: Option<&Account>) -> Result<(), AppError> {
     match admin {
         Some(account) if account.is_admin() => Ok(()),
         _ => Err(AppError::Forbidden),
@@ -137,37 +136,6 @@ async fn create_unchecked(identity: &Identity, agencies: &[String], new: &NewSta
     }
     tx.commit().await?;
     Ok(account_id)
-}
-
-/// Disables (or enables again) a staff account. Disabling ends its sessions at once and
-/// hands every application it was reviewing back to the queue, in one transaction: no
-/// application stays under review with nobody left to decide it.
-pub async fn set_disabled(identity: &Identity, applications: &Applications, admin: &Account, account_id: i64, disabled: bool) -> Result<(), AppError> {
-    require_admin(Some(admin))?;
-    if account_id == admin.id {
-        // An admin cannot lock themselves out.
-        return Err(AppError::field("", Problem::NotAllowedNow));
-    }
-    set_disabled_unchecked(identity, applications, account_id, disabled).await
-}
-
-pub async fn set_disabled_unchecked(identity: &Identity, applications: &Applications, account_id: i64, disabled: bool) -> Result<(), AppError> {
-    let mut tx = identity.db.begin_write().await?;
-    let changed = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2 AND role IN ('officer', 'admin')")
-        .bind(i64::from(disabled))
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(AppError::NotFound);
-    }
-    if disabled {
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut *tx).await?;
-        applications.release_claims_held_in(&mut tx, account_id).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Every staff account, officers by agency.

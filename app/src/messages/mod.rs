@@ -6,7 +6,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod africas_talking;
-pub mod api;
 pub mod notifications;
 #[cfg(feature = "ssr")]
 pub mod delivery;

@@ -6,7 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
-use crate::services::api::{staff_overview, CreateStaff, SetStaffDisabled};
+use crate::backoffice::staff_api::{staff_overview, CreateStaff, SetStaffDisabled};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -6,7 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::messages::api::admin_messages;
+use crate::backoffice::messages_api::admin_messages;
 use crate::pages::officer::NoAccess;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -8,7 +8,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::payments::api::payments_needing_attention;
-use crate::services::catalogue::format_kes;
+use crate::money::format_kes;
 use leptos::prelude::*;
 
 #[component]

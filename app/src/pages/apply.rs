@@ -8,7 +8,8 @@ use crate::components::forms::{ErrorSummary, FormProblems, HintAndError, SubmitB
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{application_form, AcceptDeclaration, SaveStep, SubmitApplication};
-use crate::services::catalogue::{format_kes, FieldKind, FormField, PaymentDue};
+use crate::services::catalogue::{FieldKind, FormField, PaymentDue};
+use crate::money::format_kes;
 use crate::services::views::FormState;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;

@@ -11,7 +11,7 @@ use crate::islands::PaymentWatch;
 use crate::pages::not_found::NotFoundPage;
 use crate::payments::api::{payment_overview, CheckPayment, PayWithCard, PayWithMpesa};
 use crate::payments::views::{InvoiceView, MoneyTaken, PayPage, PaymentView};
-use crate::services::catalogue::format_kes;
+use crate::money::format_kes;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};

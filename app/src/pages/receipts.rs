@@ -9,7 +9,7 @@ use crate::islands::PrintButton;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::pay::failure_text;
 use crate::payments::api::{my_payments, receipt, verify_receipt};
-use crate::services::catalogue::format_kes;
+use crate::money::format_kes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

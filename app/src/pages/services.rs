@@ -5,7 +5,8 @@
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{search_services, service_details};
-use crate::services::catalogue::{format_kes, PaymentDue};
+use crate::services::catalogue::PaymentDue;
+use crate::money::format_kes;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

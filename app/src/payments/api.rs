@@ -5,11 +5,11 @@ use crate::payments::views::{MoneyNeedingAttention, PayPage, PaymentView, Receip
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::with_status;
+use crate::request::with_status;
 #[cfg(feature = "ssr")]
 use crate::payments::service::Payments;
 #[cfg(feature = "ssr")]
-use crate::services::api::logged_in;
+use crate::identity::web::logged_in;
 
 #[cfg(feature = "ssr")]
 fn payments() -> Result<Payments, AppError> {

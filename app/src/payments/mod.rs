@@ -17,3 +17,5 @@ pub mod service;
 pub mod states;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod texts;

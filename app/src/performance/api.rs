@@ -9,10 +9,10 @@ use leptos::prelude::*;
 /// still says what it is.
 #[server(endpoint = "performance")]
 pub async fn service_performance() -> Result<PerformancePage, AppError> {
-    let applications = use_context::<crate::services::service::Applications>().ok_or(AppError::Internal)?;
+    let applications = crate::request::service::<crate::services::service::Applications>()?;
+    let figures = crate::request::service::<crate::performance::cache::FiguresCache>()?;
     let now = applications.clock.now();
-    let page = applications
-        .performance
+    let page = figures
         .get_or_count(now, || async {
             match crate::performance::store::counts(&applications.db, &applications.catalogue, now).await {
                 Ok(counts) => crate::performance::service::page(&applications.catalogue, &counts, now),

@@ -3,35 +3,21 @@
 
 use crate::errors::AppError;
 use crate::services::catalogue::{Agency, Category, Service, Text};
-use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, FormState, NotificationView, Queue, StaffMember};
+use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, FormState, NotificationView, Queue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
-use crate::identity::accounts::Account;
+use crate::identity::web::{admin_in, logged_in};
 #[cfg(feature = "ssr")]
-use crate::identity::web::{identity, request_account, with_status};
+use crate::request::with_status;
 #[cfg(feature = "ssr")]
 use crate::services::service::{Applications, FormTarget};
 
 #[cfg(feature = "ssr")]
 fn applications() -> Result<Applications, AppError> {
     use_context::<Applications>().ok_or(AppError::Internal)
-}
-
-/// The logged-in account; otherwise a redirect to the login page that comes back to `return_to`.
-#[cfg(feature = "ssr")]
-pub(crate) async fn logged_in(return_to: &str) -> Result<Account, AppError> {
-    // A database that cannot be reached makes the whole page a 503 (see `with_status`).
-    match request_account().await.map_err(with_status)? {
-        Some(account) => Ok(account),
-        None => {
-            let back = crate::language::safe_return_path(Some(return_to));
-            leptos_axum::redirect(&format!("/login?next={}", crate::language::encode_query_value(back)));
-            Err(with_status(AppError::NotLoggedIn))
-        }
-    }
 }
 
 /// A service as the catalogue lists it.
@@ -198,38 +184,6 @@ pub async fn officer_move(reference: String, version: i64, action: String, note:
 
 // ------------------------------------------------------------ admins
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffListing {
-    pub staff: Vec<StaffMember>,
-    pub agencies: Vec<Agency>,
-}
-
-#[server(endpoint = "admin/staff")]
-pub async fn staff_overview() -> Result<StaffListing, AppError> {
-    let admin = logged_in("/admin").await?;
-    let staff = crate::identity::staff::list(&identity()?, &admin).await.map_err(with_status)?;
-    Ok(StaffListing { staff, agencies: applications()?.catalogue.agencies.clone() })
-}
-
-#[server(endpoint = "admin/staff/create")]
-pub async fn create_staff(id_number: String, first_name: String, surname: String, email: String, phone: String, role: Option<String>, agency: Option<String>) -> Result<(), AppError> {
-    use crate::identity::staff::{self, NewStaff};
-    let admin = logged_in("/admin").await?;
-    let agencies: Vec<String> = applications()?.catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
-    let new = NewStaff { id_number, first_name, surname, email, phone, role: role.unwrap_or_default(), agency: agency.unwrap_or_default() };
-    staff::create(&identity()?, &admin, &agencies, &new, None).await.map_err(with_status)?;
-    leptos_axum::redirect("/admin?created=1");
-    Ok(())
-}
-
-#[server(endpoint = "admin/staff/disable")]
-pub async fn set_staff_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
-    let admin = logged_in("/admin").await?;
-    crate::identity::staff::set_disabled(&identity()?, &applications()?, &admin, account_id, disabled).await.map_err(with_status)?;
-    leptos_axum::redirect("/admin");
-    Ok(())
-}
-
 /// Every application under review and who holds it (`/admin/claims`).
 #[server(endpoint = "admin/claims")]
 pub async fn claims_overview() -> Result<Vec<ClaimedApplication>, AppError> {
@@ -240,10 +194,7 @@ pub async fn claims_overview() -> Result<Vec<ClaimedApplication>, AppError> {
 /// Hands an application under review back to its agency's queue.
 #[server(endpoint = "admin/claims/release")]
 pub async fn release_claim(reference: String, version: i64) -> Result<(), AppError> {
-    let admin = logged_in("/admin/claims").await?;
-    if !admin.is_admin() {
-        return Err(with_status(AppError::Forbidden));
-    }
+    let admin = admin_in("/admin/claims").await?;
     applications()?.release_claim(&admin, &reference, version).await.map_err(with_status)?;
     leptos_axum::redirect(&format!("/admin/claims?released={}", crate::language::encode_query_value(&reference)));
     Ok(())

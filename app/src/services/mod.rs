@@ -15,3 +15,5 @@ pub mod documents;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod texts;

@@ -140,17 +140,6 @@ pub struct Queue {
     pub items: Vec<QueueItem>,
 }
 
-/// A staff account as the admin page lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffMember {
-    pub id: i64,
-    pub full_name: String,
-    pub email: String,
-    pub role: String,
-    pub agency: Option<String>,
-    pub disabled: bool,
-}
-
 /// An application under review as the admin's claims page lists it: who holds it, since when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimedApplication {

@@ -2,29 +2,10 @@
 //! notice (remembered by a cookie, so it works without JavaScript), and posting one.
 
 use crate::errors::AppError;
-use crate::services::catalogue::Text;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A notice as pages show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notice {
-    pub id: i64,
-    /// `information`, `maintenance`, `outage` or `restored`.
-    pub kind: String,
-    pub title: Text,
-    pub body: Text,
-    pub starts_at: i64,
-    pub ends_at: Option<i64>,
-}
-
-impl Notice {
-    /// Started and not yet ended: the rule `notices::current` asks the database, for the
-    /// list at `/status`, which has every notice in hand already.
-    pub fn is_current(&self, now: i64) -> bool {
-        self.starts_at <= now && self.ends_at.is_none_or(|end| end > now)
-    }
-}
+pub use crate::status::views::Notice;
 
 /// What the banner at the top of every page shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,11 +91,8 @@ pub async fn hide_notice(id: i64, next: Option<String>) -> Result<(), AppError> 
 #[server(endpoint = "admin/status")]
 #[allow(clippy::too_many_arguments)]
 pub async fn post_notice(kind: Option<String>, title_en: String, title_sw: String, body_en: String, body_sw: String, starts: String, ends: String) -> Result<(), AppError> {
-    use crate::identity::web::with_status;
-    let admin = crate::services::api::logged_in("/admin/status").await?;
-    if !admin.is_admin() {
-        return Err(with_status(AppError::Forbidden));
-    }
+    use crate::request::with_status;
+    let admin = crate::identity::web::admin_in("/admin/status").await?;
     let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
     let kind = kind.unwrap_or_default();
     let new = crate::status::notices::NewNotice { kind: &kind, title_en: &title_en, title_sw: &title_sw, body_en: &body_en, body_sw: &body_sw, starts: &starts, ends: &ends };

@@ -2,5 +2,6 @@
 //! service restored), a banner on every page while one is current, and `/status`.
 
 pub mod api;
+pub mod views;
 #[cfg(feature = "ssr")]
 pub mod notices;

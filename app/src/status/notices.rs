@@ -3,7 +3,7 @@
 use crate::db::Db;
 use crate::errors::{AppError, FieldProblem, Problem};
 use crate::services::catalogue::Text;
-pub use crate::status::api::Notice;
+pub use crate::status::views::Notice;
 use sqlx::Row;
 
 pub const KINDS: [&str; 4] = ["information", "maintenance", "outage", "restored"];

@@ -8,9 +8,9 @@ use crate::support::views::{Desk, TicketDetails, TicketSummary};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::identity::web::with_status;
+use crate::request::with_status;
 #[cfg(feature = "ssr")]
-use crate::services::api::logged_in;
+use crate::identity::web::logged_in;
 #[cfg(feature = "ssr")]
 use crate::support::service::Support;
 

@@ -10,7 +10,7 @@
 use crate::components::status::status_word;
 use crate::i18n::{td_string, Locale};
 use crate::messages::texts::fill;
-use crate::services::catalogue::format_kes;
+use crate::money::format_kes;
 use crate::services::status::Status;
 
 /// The most characters a USSD screen may hold, `CON `/`END ` included.

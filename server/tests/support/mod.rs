@@ -8,7 +8,7 @@ pub mod smtp_sink;
 pub mod snapshot;
 
 use leptos::config::LeptosOptions;
-use raia_app::identity::web::SessionCookie;
+use raia_app::request::SessionCookie;
 use raia_app::test_db::TestDb;
 use raia_server::assets::BuildAssets;
 use raia_server::{router, startup, AppState, Config};
@@ -48,7 +48,7 @@ impl TestServer {
         let applications = startup::applications(&config, &test_db.db, &identity, catalogue);
         let payments = startup::payments(&config, &test_db.db, &identity, &applications);
         let session_cookie = SessionCookie::new(config.cookie_secure);
-        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, applications, payments, session_cookie };
+        let state = AppState { leptos_options, config: Arc::new(config), db: test_db.db.clone(), assets, identity, applications, payments, session_cookie, performance_figures: Default::default() };
         let app = router(state.clone());
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();

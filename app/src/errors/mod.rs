@@ -4,9 +4,12 @@
 //! internal details to the browser.
 
 use serde::{Deserialize, Serialize};
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::error::ServerFnErrorErr;
 use std::fmt;
+
+mod transport;
+#[cfg(feature = "ssr")]
+pub use transport::{is_plain_form_post, refuse_malformed_arguments};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
@@ -154,19 +157,6 @@ impl fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
-
-impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        // Arguments that do not parse are the caller's mistake: 400, not Leptos's blanket 500.
-        #[cfg(feature = "ssr")]
-        if matches!(value, ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_)) {
-            crate::identity::web::refuse_malformed_arguments();
-        }
-        AppError::Transport(value)
-    }
-}
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {

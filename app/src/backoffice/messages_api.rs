@@ -24,11 +24,8 @@ pub struct MessageRow {
 /// The newest messages, filtered by delivery state (`queued`, `sending`, `sent`, `failed`).
 #[server(endpoint = "admin/messages")]
 pub async fn admin_messages(status: Option<String>) -> Result<Vec<MessageRow>, AppError> {
-    use crate::identity::web::with_status;
-    let admin = crate::services::api::logged_in("/admin/messages").await?;
-    if !admin.is_admin() {
-        return Err(with_status(AppError::Forbidden));
-    }
+    use crate::request::with_status;
+    crate::identity::web::admin_in("/admin/messages").await?;
     let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
     let status = status.filter(|s| ["queued", "sending", "sent", "failed"].contains(&s.as_str()));
     let stored = crate::messages::outbox::list(&db, None, status.as_deref(), SHOWN).await.map_err(|e| with_status(e.into()))?;
