@@ -131,6 +131,8 @@ test_all() {
   install_rust_tools
   install_test_tools
   ensure_postgres
+  say "structure: no circle of imports, at most 6 running back up, no file over 500 lines (ARCHITECTURE.md)"
+  python3 .ci/structure.py --check
   say "Rust tests (app with ssr, then server)"
   cargo test -p raia-app --features ssr
   cargo test -p raia-server

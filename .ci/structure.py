@@ -10,7 +10,6 @@ Floors are chosen to make the fewest imports run back up (exactly, by dynamic pr
 over each knot of rooms that import one another), so "upward imports" is a property of the
 code, not of a drawing someone chose.
 """
-import itertools
 import re
 import sys
 from collections import defaultdict

@@ -26,7 +26,7 @@ pub struct MessageRow {
 pub async fn admin_messages(status: Option<String>) -> Result<Vec<MessageRow>, AppError> {
     use crate::request::with_status;
     crate::identity::web::admin_in("/admin/messages").await?;
-    let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
+    let db = crate::request::service::<crate::db::Db>()?;
     let status = status.filter(|s| ["queued", "sending", "sent", "failed"].contains(&s.as_str()));
     let stored = crate::messages::outbox::list(&db, None, status.as_deref(), SHOWN).await.map_err(|e| with_status(e.into()))?;
     Ok(stored

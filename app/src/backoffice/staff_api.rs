@@ -11,12 +11,9 @@ use crate::identity::web::{identity, logged_in};
 #[cfg(feature = "ssr")]
 use crate::request::with_status;
 #[cfg(feature = "ssr")]
-use crate::services::service::Applications;
-
+use crate::request::service;
 #[cfg(feature = "ssr")]
-fn applications() -> Result<Applications, AppError> {
-    crate::request::service::<Applications>()
-}
+use crate::services::service::Applications;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffListing {
@@ -28,14 +25,14 @@ pub struct StaffListing {
 pub async fn staff_overview() -> Result<StaffListing, AppError> {
     let admin = logged_in("/admin").await?;
     let staff = crate::identity::staff::list(&identity()?, &admin).await.map_err(with_status)?;
-    Ok(StaffListing { staff, agencies: applications()?.catalogue.agencies.clone() })
+    Ok(StaffListing { staff, agencies: service::<Applications>()?.catalogue.agencies.clone() })
 }
 
 #[server(endpoint = "admin/staff/create")]
 pub async fn create_staff(id_number: String, first_name: String, surname: String, email: String, phone: String, role: Option<String>, agency: Option<String>) -> Result<(), AppError> {
     use crate::identity::staff::{self, NewStaff};
     let admin = logged_in("/admin").await?;
-    let agencies: Vec<String> = applications()?.catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
+    let agencies: Vec<String> = service::<Applications>()?.catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
     let new = NewStaff { id_number, first_name, surname, email, phone, role: role.unwrap_or_default(), agency: agency.unwrap_or_default() };
     staff::create(&identity()?, &admin, &agencies, &new, None).await.map_err(with_status)?;
     leptos_axum::redirect("/admin?created=1");
@@ -45,7 +42,7 @@ pub async fn create_staff(id_number: String, first_name: String, surname: String
 #[server(endpoint = "admin/staff/disable")]
 pub async fn set_staff_disabled(account_id: i64, disabled: bool) -> Result<(), AppError> {
     let admin = logged_in("/admin").await?;
-    crate::backoffice::staff_access::set_disabled(&identity()?, &applications()?, &admin, account_id, disabled).await.map_err(with_status)?;
+    crate::backoffice::staff_access::set_disabled(&identity()?, &service::<Applications>()?, &admin, account_id, disabled).await.map_err(with_status)?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Who is asking: the account of this request's session, and the guards every server
-//! function starts with (`logged_in`, `admin_in`, `staff_in`). Built on `crate::request`.
+//! function starts with (`logged_in`, `admin_in`). Built on `crate::request`.
 
 use crate::errors::AppError;
 use crate::identity::accounts::Account;

@@ -13,7 +13,7 @@ use crate::identity::web::logged_in;
 
 #[cfg(feature = "ssr")]
 fn payments() -> Result<Payments, AppError> {
-    use_context::<Payments>().ok_or(AppError::Internal)
+    crate::request::service::<Payments>()
 }
 
 #[cfg(feature = "ssr")]

@@ -17,7 +17,7 @@ use crate::services::service::{Applications, FormTarget};
 
 #[cfg(feature = "ssr")]
 fn applications() -> Result<Applications, AppError> {
-    use_context::<Applications>().ok_or(AppError::Internal)
+    crate::request::service::<Applications>()
 }
 
 /// A service as the catalogue lists it.

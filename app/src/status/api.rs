@@ -36,7 +36,7 @@ fn now() -> i64 {
 /// Current notices this browser has not hidden; `degraded` when the database is down.
 #[server(endpoint = "status/banner")]
 pub async fn status_banner() -> Result<Banner, AppError> {
-    let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
+    let db = crate::request::service::<crate::db::Db>()?;
     let hidden = hidden_notices();
     match crate::status::notices::current(&db, now()).await {
         Ok(notices) => Ok(Banner { notices: notices.into_iter().filter(|n| !hidden.contains(&n.id)).collect(), degraded: false }),
@@ -57,7 +57,7 @@ pub struct StatusOverview {
 
 #[server(endpoint = "status/all")]
 pub async fn status_page() -> Result<StatusOverview, AppError> {
-    let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
+    let db = crate::request::service::<crate::db::Db>()?;
     let now = now();
     match crate::status::notices::latest(&db, 50).await {
         Ok(notices) => {
@@ -93,7 +93,7 @@ pub async fn hide_notice(id: i64, next: Option<String>) -> Result<(), AppError> 
 pub async fn post_notice(kind: Option<String>, title_en: String, title_sw: String, body_en: String, body_sw: String, starts: String, ends: String) -> Result<(), AppError> {
     use crate::request::with_status;
     let admin = crate::identity::web::admin_in("/admin/status").await?;
-    let db = use_context::<crate::db::Db>().ok_or(AppError::Internal)?;
+    let db = crate::request::service::<crate::db::Db>()?;
     let kind = kind.unwrap_or_default();
     let new = crate::status::notices::NewNotice { kind: &kind, title_en: &title_en, title_sw: &title_sw, body_en: &body_en, body_sw: &body_sw, starts: &starts, ends: &ends };
     crate::status::notices::insert(&db, &new, admin.id, now()).await.map_err(with_status)?;

@@ -19,7 +19,7 @@ pub const OPEN_TICKET_PATH: &str = "/support/open";
 
 #[cfg(feature = "ssr")]
 fn support() -> Result<Support, AppError> {
-    use_context::<crate::services::service::Applications>().map(|applications| Support::from(&applications)).ok_or(AppError::Internal)
+    crate::request::service::<crate::services::service::Applications>().map(|applications| Support::from(&applications))
 }
 
 /// Where the back office's desk is for this staff member: officers work under `/officer`,
