@@ -29,6 +29,12 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 /// The UTC year of a Unix time.
+/// A day (days since 1970-01-01) as `YYYY-MM-DD`.
+pub fn iso_date(days: i64) -> String {
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 pub fn year_of(unix_seconds: i64) -> i64 {
     civil_from_days(unix_seconds.div_euclid(86_400)).0
 }

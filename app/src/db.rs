@@ -168,6 +168,19 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The next number of a reference series (`PSP` in 2026), counted in the database so
+/// that every server process draws from the same series.
+pub async fn next_reference_number(tx: &mut Transaction<'static, Any>, prefix: &str, year: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO reference_counters (prefix, year, last_value) VALUES ($1, $2, 1) \
+         ON CONFLICT (prefix, year) DO UPDATE SET last_value = reference_counters.last_value + 1 RETURNING last_value",
+    )
+    .bind(prefix)
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_unavailable;

@@ -11,7 +11,9 @@ pub mod calendar;
 pub mod components;
 pub mod cookies;
 pub mod errors;
+pub mod html;
 pub mod identity;
+pub mod issued;
 pub mod islands;
 pub mod language;
 pub mod messages;
@@ -30,6 +32,8 @@ pub mod clock;
 pub mod content_security;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod registers;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,10 @@
 //! Money as citizens read it. Amounts are integer cents everywhere; this is where they
 //! become "KES 4,550".
 
+/// eCitizen's convenience fee, shown as its own line on invoices (the catalogue's fees
+/// include it; a fine's notice amount does not, so it is added to it).
+pub const CONVENIENCE_FEE_CENTS: i64 = 50_00;
+
 /// KES with thousands separators: `4550_00` cents is "KES 4,550", `12_50` is "KES 12.50".
 pub fn format_kes(cents: i64) -> String {
     // Grouped without the sign (a refund shown as "KES -1,250", never "KES -,125.-0").

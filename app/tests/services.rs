@@ -46,11 +46,14 @@ async fn world(test_db: TestDb) -> World {
         secrets: raia_app::identity::sealing::SecretsKey::dev(),
     };
     let upload_dir = std::env::temp_dir().join(format!("raia-uploads-{}-{}", std::process::id(), test_db.url.len() + rand_suffix()));
+    let clock: Arc<dyn raia_app::clock::Clock> = Arc::new(clock);
     let apps = Applications {
         db: db.clone(),
-        clock: Arc::new(clock),
+        clock: clock.clone(),
         catalogue: Arc::new(catalogue_file::parse(catalogue_file::BUILT_IN).unwrap()),
         documents: DocumentStore::new(&upload_dir),
+        registers: Arc::new(raia_app::registers::embedded::EmbeddedRegisters::new(db.clone())),
+        issuer: raia_app::issued::service::Issuer { db: db.clone(), clock, keys: Arc::new(raia_app::issued::signing::DocumentKeys::development()), public_base_url: "https://raia.example".into() },
         public_base_url: "https://raia.example".into(),
     };
     World { apps, identity, outbox: db, _test_db: test_db, upload_dir }

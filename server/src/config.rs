@@ -39,6 +39,20 @@ pub struct Config {
     /// Development only (`DEMO_HISTORY=true`): months of finished applications, so that
     /// `/performance` shows figures on a fresh database. Off in tests, which count rows.
     pub demo_history: bool,
+    /// Agencies' registers with an API of their own (`REGISTER_NTSA_URL`, `_KRA_URL`,
+    /// `_BRS_URL`, each with its `_TOKEN`); the others are the embedded registers.
+    pub registers: RegistersConfig,
+    /// Signs issued documents (`DOCUMENT_SIGNING_KEY`, `DOCUMENT_RETIRED_KEYS`).
+    pub document_keys: raia_app::issued::signing::DocumentKeys,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RegistersConfig {
+    pub ntsa: Option<raia_app::registers::http::AgencyEndpoint>,
+    pub kra: Option<raia_app::registers::http::AgencyEndpoint>,
+    pub brs: Option<raia_app::registers::http::AgencyEndpoint>,
+    /// Per call attempt (`REGISTER_TIMEOUT_MS`, default 4000).
+    pub timeout_ms: u64,
 }
 
 /// Where SMS and email go (`SMS_PROVIDER`, `EMAIL_PROVIDER`).
@@ -310,13 +324,51 @@ impl Config {
             },
         };
 
+        let mut registers = RegistersConfig { timeout_ms: 4000, ..Default::default() };
+        if let Some(text) = get("REGISTER_TIMEOUT_MS") {
+            match text.trim().parse::<u64>() {
+                Ok(ms) if (100..=60_000).contains(&ms) => registers.timeout_ms = ms,
+                _ => problems.push("REGISTER_TIMEOUT_MS must be a number of milliseconds from 100 to 60000".into()),
+            }
+        }
+        for (agency, slot) in [("NTSA", &mut registers.ntsa), ("KRA", &mut registers.kra), ("BRS", &mut registers.brs)] {
+            let Some(url) = get(&format!("REGISTER_{agency}_URL")) else { continue };
+            let token = get(&format!("REGISTER_{agency}_TOKEN"));
+            match (reqwest::Url::parse(url.trim()), token) {
+                (Ok(base_url), _) if env == AppEnv::Prod && base_url.scheme() != "https" => problems.push(format!("REGISTER_{agency}_URL must be https in prod")),
+                (Ok(base_url), Some(token)) => *slot = Some(raia_app::registers::http::AgencyEndpoint { base_url, token }),
+                (Ok(_), None) => problems.push(format!("REGISTER_{agency}_URL needs REGISTER_{agency}_TOKEN, the token Raia presents to the agency")),
+                (Err(_), _) => problems.push(format!("REGISTER_{agency}_URL is not a URL")),
+            }
+        }
+
+        use raia_app::issued::signing::DocumentKeys;
+        let document_keys = match get("DOCUMENT_SIGNING_KEY") {
+            None if env == AppEnv::Prod => {
+                problems.push("DOCUMENT_SIGNING_KEY must be set in prod: make one with `raia-server new-document-key KID`".into());
+                DocumentKeys::development()
+            }
+            None => DocumentKeys::development(),
+            Some(text) => match DocumentKeys::from_settings(&text, get("DOCUMENT_RETIRED_KEYS").as_deref()) {
+                Ok(keys) if env == AppEnv::Prod && keys.is_development() => {
+                    problems.push("DOCUMENT_SIGNING_KEY is the published development key: make your own in prod".into());
+                    keys
+                }
+                Ok(keys) => keys,
+                Err(error) => {
+                    problems.push(error.to_string());
+                    DocumentKeys::development()
+                }
+            },
+        };
+
         // Uploaded documents live outside the database, in this folder (content-addressed).
         let upload_dir = std::path::PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()));
         // The service catalogue: the one shipped with Raia unless a file is named.
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key, demo_history })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key, demo_history, registers, document_keys })
         } else {
             Err(ConfigError(problems))
         }

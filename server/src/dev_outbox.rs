@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use raia_app::html::escape;
 use raia_app::messages::outbox;
 use serde::Deserialize;
 
@@ -23,10 +24,6 @@ pub async fn json(State(state): State<AppState>, Query(filter): Query<Filter>) -
     }
 }
 
-/// Text made safe inside the dev pages' HTML and attribute values (`/dev/ussd` too).
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 pub async fn page(State(state): State<AppState>, Query(filter): Query<Filter>) -> Response {
     let Ok(messages) = outbox::list(&state.db, filter.to.as_deref(), None, SHOWN).await else {

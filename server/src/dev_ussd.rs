@@ -3,7 +3,7 @@
 //! Africa's Talking would post it, so this page tries the real callback and nothing else.
 //! Plain forms, no script. Mounted only when APP_ENV=dev.
 
-use crate::dev_outbox::escape;
+use raia_app::html::escape;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;

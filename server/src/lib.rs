@@ -19,6 +19,8 @@ pub mod housekeeping;
 pub mod language;
 pub mod nul_bytes;
 pub mod reconciler;
+pub mod register_worker;
+pub mod issued_documents;
 pub mod router;
 pub mod security_headers;
 pub mod service_worker;

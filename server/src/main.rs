@@ -7,7 +7,7 @@ use raia_app::db::Db;
 use raia_app::identity::registry;
 use raia_app::request::SessionCookie;
 use raia_server::assets::BuildAssets;
-use raia_server::{delivery_worker, housekeeping, reconciler, router, staff_command, startup, AppEnv, AppState, Config};
+use raia_server::{delivery_worker, housekeeping, reconciler, register_worker, router, staff_command, startup, AppEnv, AppState, Config};
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -32,11 +32,25 @@ async fn main() {
             Some(path) => import_registry(&config, path).await,
             None => Err("usage: raia-server import-registry FILE.csv".into()),
         },
+        Some("import-register") => match (args.get(1).and_then(|k| raia_app::registers::import::Kind::parse(k)), args.get(2)) {
+            (Some(kind), Some(path)) => import_register(&config, kind, path).await,
+            _ => Err("usage: raia-server import-register vehicles|fines|driving-licences|kra-pins|business-names FILE.csv".into()),
+        },
+        Some("new-document-key") => match args.get(1) {
+            Some(kid) => {
+                let today = raia_app::calendar::iso_date(raia_app::clock::Clock::now(&raia_app::clock::SystemClock).div_euclid(86_400));
+                let (signing, public) = raia_app::issued::signing::DocumentKeys::generate(kid, &today);
+                println!("DOCUMENT_SIGNING_KEY={signing}");
+                println!("# when this key is retired, add to DOCUMENT_RETIRED_KEYS: {kid}:{public}:{today}:LAST-DAY-IT-SIGNED");
+                Ok(())
+            }
+            None => Err("usage: raia-server new-document-key KID (for example raia-2027)".into()),
+        },
         Some("create-staff") => staff_command::create(&config, &args[1..]).await,
         Some("disable-staff") => staff_command::set_disabled(&config, &args[1..], true).await,
         Some("enable-staff") => staff_command::set_disabled(&config, &args[1..], false).await,
         Some("check-catalogue") => startup::catalogue(&config).map(|c| println!("the catalogue is valid: {} services", c.services.len())).map_err(Into::into),
-        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
+        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, import-register KIND FILE.csv, new-document-key KID, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
     };
     if let Err(error) = result {
         tracing::error!(%error, "Raia stopped");
@@ -59,6 +73,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let payments = startup::payments(&config, &db, &identity, &applications);
     reconciler::spawn(payments.clone(), std::time::Duration::from_secs(config.payments.reconcile_every_seconds));
     housekeeping::spawn(db.clone(), identity.clock.clone(), config.env);
+    register_worker::spawn(applications.clone(), db.clone(), identity.clock.clone());
     delivery_worker::spawn(startup::delivery(&config, &db, &identity)?, std::time::Duration::from_secs(config.messaging.deliver_every_seconds));
     let session_cookie = SessionCookie::new(config.cookie_secure);
     let state = AppState { leptos_options, config: Arc::new(config.clone()), db: db.clone(), assets, identity, applications, payments, session_cookie, performance_figures: Default::default() };
@@ -77,6 +92,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     db.close().await;
     tracing::info!("Raia stopped cleanly");
+    Ok(())
+}
+
+/// `raia-server import-register KIND FILE.csv`: adds the rows an agency's extract holds.
+async fn import_register(config: &Config, kind: raia_app::registers::import::Kind, path: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+    db.migrate().await?;
+    let added = raia_app::registers::import::import(&db, kind, &text).await.map_err(|e| format!("{path}: {e}"))?;
+    println!("{added} {} added from {path} (rows already there are kept)", kind.name());
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, language, security_headers, service_worker, support_tickets, unavailable, ussd_callback};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, issued_documents, language, security_headers, service_worker, support_tickets, unavailable, ussd_callback};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(server_functions))
         .route("/documents", post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(documents::MAX_REQUEST_BYTES)))
         .route("/documents/{id}", get(documents::download))
+        .route("/issued/{file}", get(issued_documents::download))
+        .route("/.well-known/raia-document-keys.json", get(issued_documents::keys))
         .route("/support/open", post(support_tickets::open).layer(axum::extract::DefaultBodyLimit::max(support_tickets::MAX_REQUEST_BYTES)))
         .route("/documents/support/{id}", get(support_tickets::screenshot))
         .route("/callbacks/mpesa/{secret}/stk", post(callbacks::stk).layer(axum::extract::DefaultBodyLimit::max(CALLBACK_BYTES)))
@@ -105,6 +107,7 @@ fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
         provide_context(db.clone());
         provide_context(identity.clone());
         provide_context(applications.clone());
+        provide_context(applications.issuer.clone());
         provide_context(cookie.clone());
         provide_context(performance_figures.clone());
     }

@@ -18,6 +18,11 @@ use crate::config::{EmailProvider, SmsProvider};
 use raia_app::messages::africas_talking::{AfricasTalking, AfricasTalkingSettings};
 use raia_app::messages::delivery::{Delivery, OutboxOnly, Provider};
 use raia_app::messages::email::SmtpEmail;
+use raia_app::issued::service::Issuer;
+use raia_app::registers::embedded::EmbeddedRegisters;
+use raia_app::registers::http::{HttpRegisters, HttpSettings};
+use raia_app::registers::logged::Logged;
+use raia_app::registers::Registers;
 use std::sync::Arc;
 
 /// At most this many argon2 computations at once per process: a login rush queues here
@@ -45,12 +50,32 @@ pub fn catalogue(config: &Config) -> Result<Catalogue, String> {
     catalogue_file::parse(&text).map_err(|e| e.to_string())
 }
 
+/// The registers: each agency's own API where one is configured, the embedded register
+/// otherwise; every call logged.
+pub fn registers(config: &Config, db: &Db, identity: &Identity) -> Arc<dyn Registers> {
+    let embedded = Box::new(EmbeddedRegisters::new(db.clone()));
+    let settings = &config.registers;
+    let inner: Box<dyn Registers> = if settings.ntsa.is_none() && settings.kra.is_none() && settings.brs.is_none() {
+        embedded
+    } else {
+        let http = HttpSettings { timeout: std::time::Duration::from_millis(settings.timeout_ms), ..HttpSettings::default() };
+        Box::new(HttpRegisters::new(http, settings.ntsa.clone(), settings.kra.clone(), settings.brs.clone(), embedded))
+    };
+    Arc::new(Logged { inner, db: db.clone(), clock: identity.clock.clone() })
+}
+
+pub fn issuer(config: &Config, db: &Db, identity: &Identity) -> Issuer {
+    Issuer { db: db.clone(), clock: identity.clock.clone(), keys: Arc::new(config.document_keys.clone()), public_base_url: config.public_base_url.clone() }
+}
+
 pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Catalogue) -> Applications {
     Applications {
         db: db.clone(),
         clock: identity.clock.clone(),
         catalogue: Arc::new(catalogue),
         documents: DocumentStore::new(&config.upload_dir),
+        registers: registers(config, db, identity),
+        issuer: issuer(config, db, identity),
         public_base_url: config.public_base_url.clone(),
     }
 }
@@ -102,6 +127,10 @@ pub async fn seed(config: &Config, identity: &Identity, catalogue: &Catalogue) -
         tracing::info!(added, "registry people seeded");
     }
     if config.env == AppEnv::Dev {
+        let added = raia_app::registers::import::seed_demo(&identity.db).await.map_err(|e| format!("demo registers: {e}"))?;
+        if added > 0 {
+            tracing::info!(added, "demo register extracts seeded (vehicles, fines, licences, PINs, business names)");
+        }
         seed::demo_citizen(identity).await.map_err(|e| format!("demo account: {e}"))?;
         let agencies: Vec<String> = catalogue.agencies.iter().map(|a| a.slug.clone()).collect();
         seed::demo_staff(identity, &agencies).await.map_err(|e| format!("demo staff: {e}"))?;

@@ -85,6 +85,13 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::InvalidCardCode => t_string!(i18n, problems.invalid_card_code).to_string(),
         Problem::FeeFrozen => t_string!(i18n, problems.fee_frozen).to_string(),
         Problem::NotYourApplication => t_string!(i18n, problems.not_your_application).to_string(),
+        Problem::AgencyNotAnswering => t_string!(i18n, problems.agency_not_answering).to_string(),
+        Problem::NoticeUnknown => t_string!(i18n, problems.notice_unknown).to_string(),
+        Problem::NoticePaid => t_string!(i18n, problems.notice_paid).to_string(),
+        Problem::VehicleUnknown => t_string!(i18n, problems.vehicle_unknown).to_string(),
+        Problem::KraPinUnknown => t_string!(i18n, problems.kra_pin_unknown).to_string(),
+        Problem::KraPinNotYours => t_string!(i18n, problems.kra_pin_not_yours).to_string(),
+        Problem::BusinessNameTaken => t_string!(i18n, problems.business_name_taken).to_string(),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn action_text(i18n: I18nContext<Locale>, action: Action) -> String {
         Action::Complete => t_string!(i18n, action.complete),
         Action::PaymentReceived => t_string!(i18n, action.payment_received),
         Action::ReleaseClaim => t_string!(i18n, action.release_claim),
+        Action::Deliver => t_string!(i18n, action.deliver),
     }
     .to_string()
 }

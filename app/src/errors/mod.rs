@@ -86,6 +86,20 @@ pub enum Problem {
     FeeFrozen,
     /// An application reference that is not one of the citizen's own applications.
     NotYourApplication,
+    /// The agency's register did not answer in time (or is failing): try again shortly.
+    AgencyNotAnswering,
+    /// No fine notice has this number.
+    NoticeUnknown,
+    /// The notice is paid already.
+    NoticePaid,
+    /// NTSA's register has no vehicle with this registration number.
+    VehicleUnknown,
+    /// KRA's register has no such PIN.
+    KraPinUnknown,
+    /// The PIN is registered to another ID number.
+    KraPinNotYours,
+    /// A registered business has this name, or one a citizen would take for it.
+    BusinessNameTaken,
 }
 
 /// Why a password is easy to guess, in our own words (not the estimator's English text).

@@ -1,6 +1,7 @@
 //! Email through an SMTP server (`lettre`), as a plain-text part and an HTML part that
 //! says the same.
 
+use crate::html::escape;
 use crate::messages::delivery::{Due, Outcome, Provider, PROVIDER_TIMEOUT};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -34,7 +35,6 @@ impl SmtpEmail {
 
 /// The HTML part: the text, escaped, one paragraph per blank-line-separated block.
 fn html_of(subject: &str, body: &str) -> String {
-    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let paragraphs: String = body.split("\n\n").map(|block| format!("<p>{}</p>", escape(block).replace('\n', "<br>"))).collect();
     format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body style=\"font-family:sans-serif\">{paragraphs}</body></html>", escape(subject))
 }

@@ -250,7 +250,7 @@ fn CheckPage(state: FormState) -> impl IntoView {
         }).collect_view()}
         <div class="panel panel--confirm">
             <p class="panel__label">{t!(i18n, apply.amount)}</p>
-            <p class="panel__value">{if state.service.fees.is_empty() { t_string!(i18n, service.free).to_string() } else { format_kes(state.amount_due_cents) }}</p>
+            <p class="panel__value">{if state.service.payment == PaymentDue::Never { t_string!(i18n, service.free).to_string() } else { format_kes(state.amount_due_cents) }}</p>
             <p>{fee_note}</p>
         </div>
         <ActionForm action>

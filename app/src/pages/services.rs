@@ -127,7 +127,9 @@ pub fn ServicePage() -> impl IntoView {
                         </div>
                         <div>
                             <h2>{t!(i18n, service.cost)}</h2>
-                            {if service.fees.is_empty() {
+                            {if service.fee_from_notice() {
+                                view! { <p>{t!(i18n, service.fee_from_notice)}</p> }.into_any()
+                            } else if service.fees.is_empty() {
                                 view! { <p>{t!(i18n, service.free)}</p> }.into_any()
                             } else {
                                 view! {

@@ -6,8 +6,7 @@ use crate::services::store::next_reference_number;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 
-/// eCitizen's convenience fee, shown as its own line (the catalogue's fees include it).
-pub const CONVENIENCE_FEE_CENTS: i64 = 50_00;
+pub use crate::money::CONVENIENCE_FEE_CENTS;
 /// An invoice can be paid for this long; a new one is opened after.
 pub const INVOICE_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 

@@ -7,6 +7,8 @@
 //! screens. Colours come from classes: the Content-Security-Policy allows no inline style.
 //! Texts arrive translated: the chart knows no language.
 
+use crate::html::escape;
+
 /// Width of the drawing in SVG units; the font is 14 of them.
 pub const WIDTH: i64 = 360;
 const LINE: i64 = 18;
@@ -67,21 +69,6 @@ pub struct Chart<'a> {
     pub rows: Vec<Row>,
 }
 
-/// Text made safe inside SVG elements and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// Words into lines of at most `width` characters (a longer word gets a line of its own).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {

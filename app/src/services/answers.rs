@@ -9,6 +9,14 @@ use crate::services::catalogue::{Catalogue, DateRule, FieldKind, FormField, Serv
 pub use crate::services::views::Answers;
 use std::collections::{HashMap, HashSet};
 
+/// Facts a register gave about an answer, kept beside the citizen's answers (their names
+/// cannot be field names, which have no dots): the fine notice's amount and offence.
+pub const NOTICE_AMOUNT_CENTS: &str = "notice.amount_cents";
+pub const NOTICE_OFFENCE_EN: &str = "notice.offence_en";
+pub const NOTICE_OFFENCE_SW: &str = "notice.offence_sw";
+pub const NOTICE_VEHICLE: &str = "notice.vehicle";
+pub const NOTICE_DATE: &str = "notice.date";
+
 /// What checking needs besides the answers: the centres to choose from and today's date.
 pub struct Context<'a> {
     pub catalogue: &'a Catalogue,
@@ -118,6 +126,11 @@ pub fn first_incomplete_step(service: &Service, answers: &Answers, documents: &H
 
 /// The fee the answers choose: the chosen option, or the only one.
 pub fn chosen_fee_cents(service: &Service, answers: &Answers) -> i64 {
+    if service.fee_from_notice() {
+        // What the register said the notice demands, written beside the answers when checked.
+        let notice = answers.get(NOTICE_AMOUNT_CENTS).and_then(|cents| cents.parse::<i64>().ok());
+        return notice.map(|cents| cents + crate::money::CONVENIENCE_FEE_CENTS).unwrap_or(0);
+    }
     let chosen = service.fields().find(|f| f.kind == FieldKind::FeeOption).and_then(|f| answers.get(&f.name)).and_then(|code| service.fee(code));
     chosen.or(service.fees.first()).map(|fee| fee.amount_cents).unwrap_or(0)
 }

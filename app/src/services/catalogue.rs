@@ -109,6 +109,45 @@ pub struct FormField {
     pub min: Option<i64>,
     pub max: Option<i64>,
     pub date_rule: Option<DateRule>,
+    /// The agency register this answer is checked against (and read from).
+    pub lookup: Option<Lookup>,
+}
+
+/// Which register a field's answer is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lookup {
+    /// A registration number NTSA's vehicle register knows.
+    NtsaVehicle,
+    /// An instant fine notice: unpaid, and its amount is the fee.
+    NtsaFine,
+    /// A KRA PIN registered to the citizen's own ID number.
+    KraPin,
+    /// A business name no registered business has, exactly or nearly.
+    BusinessName,
+}
+
+/// Who answers an application once it is paid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// An officer of the agency reviews it.
+    #[default]
+    Officer,
+    /// The register answers at once (a vehicle search); no officer.
+    Register,
+}
+
+/// The document an approved (or answered) application issues.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentTemplate {
+    /// Which drawing: `good_conduct`, `vehicle_search`, `business_name`, `licence_renewal`, `kra_pin`.
+    pub template: String,
+    pub title: Text,
+    /// How long it is valid; `None`: it does not expire.
+    pub valid_days: Option<u32>,
+    /// The agency requires both languages on it, side by side.
+    pub bilingual: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,9 +174,16 @@ pub struct Service {
     pub collection: bool,
     pub steps: Vec<FormStep>,
     pub declaration: Text,
+    pub delivery: Delivery,
+    pub document: Option<DocumentTemplate>,
 }
 
 impl Service {
+    /// The fee is the fine notice's amount (plus the convenience fee), not a catalogue figure.
+    pub fn fee_from_notice(&self) -> bool {
+        self.fields().any(|f| f.lookup == Some(Lookup::NtsaFine))
+    }
+
     pub fn fields(&self) -> impl Iterator<Item = &FormField> {
         self.steps.iter().flat_map(|step| step.fields.iter())
     }

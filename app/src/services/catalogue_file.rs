@@ -1,7 +1,7 @@
 //! Reading the catalogue file (TOML) and checking it before Raia serves anything: a
 //! broken catalogue stops the start-up with every problem named, never a half-working portal.
 
-use crate::services::catalogue::{Agency, Catalogue, Category, Centre, Choice, DateRule, FeeOption, FieldKind, FormField, FormStep, PaymentDue, Service, Text};
+use crate::services::catalogue::{Agency, Catalogue, Category, Centre, Choice, DateRule, Delivery, DocumentTemplate, FeeOption, FieldKind, FormField, FormStep, Lookup, PaymentDue, Service, Text};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::fmt;
@@ -94,7 +94,23 @@ struct FileService {
     declaration: FileText,
     #[serde(default)]
     steps: Vec<FileStep>,
+    #[serde(default)]
+    delivery: Delivery,
+    document: Option<FileDocument>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDocument {
+    template: String,
+    title: FileText,
+    valid_days: Option<u32>,
+    #[serde(default)]
+    bilingual: bool,
+}
+
+/// The document drawings Raia has (`issued::pdf`).
+pub const DOCUMENT_TEMPLATES: [&str; 5] = ["good_conduct", "vehicle_search", "business_name", "licence_renewal", "kra_pin"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,6 +145,7 @@ struct FileField {
     min: Option<i64>,
     max: Option<i64>,
     date: Option<DateRule>,
+    lookup: Option<Lookup>,
 }
 
 #[derive(Deserialize)]
@@ -215,13 +232,28 @@ fn check_service(problems: &mut Vec<String>, service: &FileService, agencies: &H
     if !categories.contains(service.category.as_str()) {
         say(format!("category `{}` is not in [[categories]]", service.category));
     }
-    match (service.payment, service.fees.is_empty()) {
-        (PaymentDue::Never, false) => say("payment = \"never\" but fees are listed".into()),
-        (PaymentDue::OnSubmission | PaymentDue::AfterApproval, true) => say("a paid service needs at least one [[services.fees]]".into()),
+    let fine_fields = service.steps.iter().flat_map(|s| s.fields.iter()).filter(|f| f.lookup == Some(Lookup::NtsaFine)).count();
+    match (service.payment, service.fees.is_empty(), fine_fields) {
+        (_, _, n) if n > 1 => say("at most one field may look up a fine notice".into()),
+        (_, false, 1) => say("a fine's amount comes from its notice: list no fees".into()),
+        (PaymentDue::OnSubmission, true, 1) => {}
+        (_, true, 1) => say("a fine is paid on submission".into()),
+        (PaymentDue::Never, false, _) => say("payment = \"never\" but fees are listed".into()),
+        (PaymentDue::OnSubmission | PaymentDue::AfterApproval, true, _) => say("a paid service needs at least one [[services.fees]]".into()),
         _ => {}
     }
-    if !service.fees.is_empty() && service.fee_source.as_deref().unwrap_or("").trim().is_empty() {
-        say("fee_source must say where the fee figures come from".into());
+    if service.delivery == Delivery::Register && (service.payment != PaymentDue::OnSubmission || service.document.is_none()) {
+        say("delivery = \"register\" needs payment = \"on_submission\" and a [services.document] to issue".into());
+    }
+    if let Some(document) = &service.document {
+        if !DOCUMENT_TEMPLATES.contains(&document.template.as_str()) {
+            say(format!("document template `{}` is not one of {}", document.template, DOCUMENT_TEMPLATES.join(", ")));
+        }
+    }
+    if !service.fees.is_empty() || fine_fields == 1 {
+        if service.fee_source.as_deref().unwrap_or("").trim().is_empty() {
+            say("fee_source must say where the fee figures come from".into());
+        }
     }
     let mut codes = HashSet::new();
     for fee in &service.fees {
@@ -297,6 +329,9 @@ fn field_problems(field: &FileField, have_centres: bool) -> Vec<String> {
     if field.kind != FieldKind::Date && field.date.is_some() {
         problems.push("`date` is for date fields".to_string());
     }
+    if field.lookup.is_some() && field.kind != FieldKind::Text {
+        problems.push("only text fields look up a register".to_string());
+    }
     if field.kind == FieldKind::Centre && !have_centres {
         problems.push("a centre field needs [[centres]]".to_string());
     }
@@ -318,6 +353,8 @@ fn service_from_file(service: FileService) -> Service {
         processing_days: service.processing_days,
         collection: service.collection,
         declaration: service.declaration.into(),
+        delivery: service.delivery,
+        document: service.document.map(|d| DocumentTemplate { template: d.template, title: d.title.into(), valid_days: d.valid_days, bilingual: d.bilingual }),
         steps: service
             .steps
             .into_iter()
@@ -338,6 +375,7 @@ fn service_from_file(service: FileService) -> Service {
                         min: f.min,
                         max: f.max,
                         date_rule: f.date,
+                        lookup: f.lookup,
                     })
                     .collect(),
             })

@@ -127,9 +127,11 @@ pub enum Action {
     /// Hands an application under review back to the queue: by the officer holding the
     /// claim, by an admin, or by Raia when the officer's account is disabled.
     ReleaseClaim,
+    /// The register answered a paid application at once (a vehicle search): no officer.
+    Deliver,
 }
 
-pub const ALL_ACTIONS: [Action; 11] = [
+pub const ALL_ACTIONS: [Action; 12] = [
     Action::Submit,
     Action::Withdraw,
     Action::Resubmit,
@@ -141,6 +143,7 @@ pub const ALL_ACTIONS: [Action; 11] = [
     Action::Complete,
     Action::PaymentReceived,
     Action::ReleaseClaim,
+    Action::Deliver,
 ];
 
 impl Action {
@@ -157,6 +160,7 @@ impl Action {
             Action::Complete => "complete",
             Action::PaymentReceived => "payment_received",
             Action::ReleaseClaim => "release_claim",
+            Action::Deliver => "deliver",
         }
     }
 
@@ -169,7 +173,7 @@ impl Action {
         match self {
             Action::Submit | Action::Withdraw | Action::Resubmit => Actor::Citizen,
             Action::Claim | Action::Approve | Action::Reject | Action::RequestAction | Action::MarkReady | Action::Complete | Action::ReleaseClaim => Actor::Officer,
-            Action::PaymentReceived => Actor::System,
+            Action::PaymentReceived | Action::Deliver => Actor::System,
         }
     }
 }
@@ -190,6 +194,7 @@ pub fn next_status(status: Status, action: Action, payment: PaymentDue, collecti
         (S::Submitted, A::Claim) => Some(S::UnderReview),
         (S::Paid, A::Claim) if paid_before_review => Some(S::UnderReview),
         (S::AwaitingPayment, A::PaymentReceived) if payment != PaymentDue::Never => Some(S::Paid),
+        (S::Paid, A::Deliver) if paid_before_review => Some(S::Completed),
         (S::UnderReview, A::Approve) if after_approval => Some(S::AwaitingPayment),
         (S::UnderReview, A::Approve) => Some(S::Approved),
         (S::UnderReview | S::ActionRequired, A::Reject) => Some(S::Rejected),
@@ -233,6 +238,7 @@ mod tests {
         (Status::Submitted, Action::Claim, None, None, Status::UnderReview),
         (Status::Paid, Action::Claim, Some(OnSubmission), None, Status::UnderReview),
         (Status::AwaitingPayment, Action::PaymentReceived, Some(OnSubmission), None, Status::Paid),
+        (Status::Paid, Action::Deliver, Some(OnSubmission), None, Status::Completed),
         (Status::AwaitingPayment, Action::PaymentReceived, Some(AfterApproval), None, Status::Paid),
         (Status::UnderReview, Action::Approve, Some(AfterApproval), None, Status::AwaitingPayment),
         (Status::UnderReview, Action::Approve, Some(OnSubmission), None, Status::Approved),

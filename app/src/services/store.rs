@@ -61,6 +61,20 @@ pub async fn find_by_reference<'e, E: Executor<'e, Database = Any>>(executor: E,
     Ok(row.as_ref().map(from_row))
 }
 
+/// Paid applications of the given services, oldest first: what the register worker answers.
+pub async fn paid_of_services<'e, E: Executor<'e, Database = Any>>(executor: E, slugs: &[&str], limit: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..slugs.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE status = 'paid' AND service_slug IN ({}) ORDER BY updated_at, id LIMIT $1", placeholders.join(", "));
+    let mut query = sqlx::query(&sql).bind(limit);
+    for slug in slugs {
+        query = query.bind(*slug);
+    }
+    Ok(query.fetch_all(executor).await?.iter().map(from_row).collect())
+}
+
 pub async fn find_by_id<'e, E: Executor<'e, Database = Any>>(executor: E, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = $1")).bind(id).fetch_optional(executor).await?;
     Ok(row.as_ref().map(from_row))
@@ -195,18 +209,7 @@ pub async fn timeline<'e, E: Executor<'e, Database = Any>>(executor: E, applicat
         .collect())
 }
 
-/// The next number of a reference series (`PSP` in 2026), counted in the database so
-/// that every server process draws from the same series.
-pub async fn next_reference_number(tx: &mut Transaction<'static, Any>, prefix: &str, year: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO reference_counters (prefix, year, last_value) VALUES ($1, $2, 1) \
-         ON CONFLICT (prefix, year) DO UPDATE SET last_value = reference_counters.last_value + 1 RETURNING last_value",
-    )
-    .bind(prefix)
-    .bind(year)
-    .fetch_one(&mut **tx)
-    .await
-}
+pub use crate::db::next_reference_number;
 
 fn document_from_row(row: &AnyRow) -> DocumentInfo {
     DocumentInfo {

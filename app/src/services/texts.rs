@@ -32,7 +32,8 @@ pub fn application_moved(l: Locale, m: &ApplicationMove<'_>) -> Option<String> {
         (Action::MarkReady, _) => td_string!(l, messages.ready).to_string(),
         (Action::Complete, _) => td_string!(l, messages.completed).to_string(),
         (Action::PaymentReceived, _) => td_string!(l, messages.payment_received).to_string(),
-        (Action::ReleaseClaim, _) => return None,
+        // The document issued with it sends its own message.
+        (Action::ReleaseClaim | Action::Deliver, _) => return None,
     };
     let amount = format_kes(m.amount_cents);
     let values = [

@@ -113,6 +113,11 @@ impl Payments {
     /// Invoice paid, receipt made, application moved: the shared end of every way to pay.
     /// False (and nothing done) when the invoice was paid already.
     pub(super) async fn settle_in(&self, tx: &mut Transaction<'static, Any>, payment: &Payment, invoice: &Invoice, now: i64) -> Result<bool, AppError> {
+        // A fine's notice is paid through Raia once: a second application for the same
+        // notice does not settle, and its money is kept to be refunded.
+        if !self.applications.order_register_changes_in(tx, invoice.application_id, &invoice.number).await? {
+            return Ok(false);
+        }
         if !invoices::mark_paid(tx, invoice.id, now).await? {
             return Ok(false);
         }

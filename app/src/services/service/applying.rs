@@ -85,13 +85,18 @@ impl Applications {
     pub async fn save_step(&self, citizen: &Account, target: &FormTarget, step: usize, submitted: &HashMap<String, String>) -> Result<(), AppError> {
         let (existing, service) = self.target_and_service(citizen, target).await?;
         let (_, document_fields) = self.document_fields(existing.as_ref()).await?;
-        let cleaned = answers::check_step(service, step, submitted, &document_fields, &self.context()).map_err(AppError::Invalid)?;
+        let mut cleaned = answers::check_step(service, step, submitted, &document_fields, &self.context()).map_err(AppError::Invalid)?;
+        self.check_with_registers(citizen, service, service.steps[step].fields.iter(), &mut cleaned).await?;
 
         let row = self.target_row_or_new_draft(citizen, target).await?;
         Self::editable(&row)?;
         let mut answers = row.answers.clone();
         for field in &service.steps[step].fields {
             answers.remove(&field.name);
+        }
+        // What a register said about this step's answers goes with them.
+        if service.steps[step].fields.iter().any(|f| f.lookup.is_some()) {
+            answers.retain(|key, _| !key.starts_with("notice."));
         }
         answers.extend(cleaned);
         // Once the fee is paid, the option it paid for is settled: a correction may not change
@@ -195,6 +200,9 @@ impl Applications {
         if !row.declaration_accepted {
             return Err(AppError::field("declaration", Problem::MustAccept));
         }
+        // Asked again: the notice may have been paid, or the name taken, since the form.
+        let mut checked = row.answers.clone();
+        self.check_with_registers(citizen, service, service.fields(), &mut checked).await?;
         let action = if row.status == Status::Draft { Action::Submit } else { Action::Resubmit };
         let reference = self.apply_move(&row, service, action, Actor::Citizen, None, MoveDetails::default()).await?;
         Ok(reference)

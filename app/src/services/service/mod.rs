@@ -25,6 +25,9 @@ mod applying;
 mod citizen_view;
 mod officer_queue;
 mod moves;
+mod registers;
+
+pub use registers::vehicle_facts;
 
 #[derive(Clone)]
 pub struct Applications {
@@ -32,6 +35,10 @@ pub struct Applications {
     pub clock: Arc<dyn Clock>,
     pub catalogue: Arc<Catalogue>,
     pub documents: DocumentStore,
+    /// Agencies' registers: facts, fees and owners come from here, never from the form.
+    pub registers: Arc<dyn crate::registers::Registers>,
+    /// Issues the document an approved application is for.
+    pub issuer: crate::issued::service::Issuer,
     /// For links in SMS messages.
     pub public_base_url: String,
 }
@@ -110,6 +117,8 @@ struct MoveDetails<'a> {
     note: Option<&'a str>,
     centre: Option<&'a str>,
     claim: bool,
+    /// What a register answered, for the document the move issues (a vehicle's record).
+    facts: Option<&'a [crate::issued::views::FactLine]>,
 }
 
 #[cfg(test)]

@@ -81,6 +81,10 @@ impl Applications {
             invoices::cancel_open(tx, row.id).await?;
         }
         let reference = new_reference.or(row.reference.clone()).unwrap_or_default();
+        // The document is issued with the move that earns it: both commit, or neither.
+        if to == Status::Approved || action == Action::Deliver {
+            self.issue_document_in(tx, row, service, &reference, details.facts).await?;
+        }
         self.tell_citizen_in(tx, row, service, &reference, action, to, details, now).await?;
         Ok(reference)
     }

@@ -87,7 +87,7 @@ impl Applications {
             None
         };
         let service = self.service(&row.service_slug)?;
-        let details = MoveDetails { note: (!note.is_empty()).then_some(note), centre: centre.as_deref(), claim: action == Action::Claim };
+        let details = MoveDetails { note: (!note.is_empty()).then_some(note), centre: centre.as_deref(), facts: None, claim: action == Action::Claim };
         self.apply_move(&row, service, action, Actor::Officer, Some(officer), details).await?;
         Ok(())
     }
