@@ -22,6 +22,7 @@ use crate::pages::officer::{OfficerApplicationPage, OfficerQueuePage};
 use crate::pages::services::{CataloguePage, ServicePage};
 use crate::pages::pay::PayPageView;
 use crate::pages::performance::PerformancePage;
+use crate::pages::documents::{MyDocumentsPage, VerifyDocumentPage};
 use crate::pages::receipts::{PaymentsPage, ReceiptPage, VerifyPage};
 use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::help::HelpPage;
@@ -132,7 +133,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/applications/:reference/pay") view=PayPageView ssr=SsrMode::Async />
                         <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
                         <Route path=path!("/receipts/:number") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/document") view=VerifyDocumentPage ssr=SsrMode::Async />
                         <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/my-documents") view=MyDocumentsPage ssr=SsrMode::Async />
                         <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
                         <Route path=path!("/support") view=SupportPage ssr=SsrMode::Async />
                         <Route path=path!("/support/:reference") view=SupportTicketPage ssr=SsrMode::Async />

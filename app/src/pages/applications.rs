@@ -3,6 +3,7 @@
 
 use crate::components::answer_field::answer_text;
 use crate::components::forms::{ErrorSummary, FormProblems, SubmitButton};
+use crate::components::issued_document::IssuedDocumentPanel;
 use crate::components::page_title::PageTitle;
 use crate::components::status::{next_step_text, format_time, StatusBadge, Timeline};
 use crate::i18n::{t, t_string, use_i18n};
@@ -181,6 +182,7 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
                 <p>{t!(i18n, applications.collect_at)} " " <strong>{centre}</strong></p>
             })}
         </div>
+        {app.issued.clone().map(|document| view! { <IssuedDocumentPanel document citizen /> })}
         {children.map(|children| children())}
         <div class="two-columns">
             <section aria-labelledby="answers-title">
@@ -196,6 +198,7 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
                             </div>
                         }
                     }).collect_view()}
+                    {notice_facts(i18n, &app)}
                 </dl>
                 {(!app.documents.is_empty()).then(|| view! {
                     <h2>{t!(i18n, applications.documents)}</h2>
@@ -213,4 +216,19 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
             </section>
         </div>
     }
+}
+
+/// What NTSA's record says of the notice a fine application pays: the citizen sees what
+/// they pay for, and never chose it.
+fn notice_facts(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, app: &ApplicationDetails) -> Option<impl IntoView> {
+    use crate::services::views::{NOTICE_AMOUNT_CENTS, NOTICE_DATE, NOTICE_OFFENCE_EN, NOTICE_OFFENCE_SW, NOTICE_VEHICLE};
+    let amount: i64 = app.answers.get(NOTICE_AMOUNT_CENTS)?.parse().ok()?;
+    let offence_key = if i18n.get_locale_untracked() == crate::i18n::Locale::sw { NOTICE_OFFENCE_SW } else { NOTICE_OFFENCE_EN };
+    let row = |label: String, value: String| view! { <div class="summary-list__row"><dt class="summary-list__key">{label}</dt><dd class="summary-list__value">{value}</dd></div> };
+    Some(view! {
+        {row(t_string!(i18n, documents.offence).to_string(), app.answers.get(offence_key).cloned().unwrap_or_default())}
+        {row(t_string!(i18n, documents.vehicle).to_string(), app.answers.get(NOTICE_VEHICLE).cloned().unwrap_or_default())}
+        {row(t_string!(i18n, documents.offence_date).to_string(), app.answers.get(NOTICE_DATE).cloned().unwrap_or_default())}
+        {row(t_string!(i18n, documents.notice_amount).to_string(), format_kes(amount))}
+    })
 }

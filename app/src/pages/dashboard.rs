@@ -62,6 +62,10 @@ pub fn DashboardPage() -> impl IntoView {
                                     <h2 id="payments-title">{t!(i18n, dashboard.payments)}</h2>
                                     <p><a href="/payments">{t!(i18n, dashboard.see_payments)}</a></p>
                                 </section>
+                                <section class="panel" aria-labelledby="documents-title">
+                                    <h2 id="documents-title">{t!(i18n, documents.title)}</h2>
+                                    <p><a href="/my-documents">{t!(i18n, documents.title)}</a></p>
+                                </section>
                                 <section class="panel" aria-labelledby="account-title">
                                     <h2 id="account-title">{t!(i18n, dashboard.account)}</h2>
                                     <p>{t!(i18n, dashboard.account_body)}</p>

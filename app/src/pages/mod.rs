@@ -27,4 +27,5 @@ pub mod help;
 pub mod support;
 pub mod pay;
 pub mod performance;
+pub mod documents;
 pub mod receipts;

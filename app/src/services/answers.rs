@@ -9,13 +9,7 @@ use crate::services::catalogue::{Catalogue, DateRule, FieldKind, FormField, Serv
 pub use crate::services::views::Answers;
 use std::collections::{HashMap, HashSet};
 
-/// Facts a register gave about an answer, kept beside the citizen's answers (their names
-/// cannot be field names, which have no dots): the fine notice's amount and offence.
-pub const NOTICE_AMOUNT_CENTS: &str = "notice.amount_cents";
-pub const NOTICE_OFFENCE_EN: &str = "notice.offence_en";
-pub const NOTICE_OFFENCE_SW: &str = "notice.offence_sw";
-pub const NOTICE_VEHICLE: &str = "notice.vehicle";
-pub const NOTICE_DATE: &str = "notice.date";
+pub use crate::services::views::{NOTICE_AMOUNT_CENTS, NOTICE_DATE, NOTICE_OFFENCE_EN, NOTICE_OFFENCE_SW, NOTICE_VEHICLE};
 
 /// What checking needs besides the answers: the centres to choose from and today's date.
 pub struct Context<'a> {

@@ -8,6 +8,14 @@ use std::collections::BTreeMap;
 /// A form's answers by field name.
 pub type Answers = BTreeMap<String, String>;
 
+/// Facts a register gave about an answer, kept beside the citizen's answers (their names
+/// cannot be field names, which have no dots): the fine notice's amount and offence.
+pub const NOTICE_AMOUNT_CENTS: &str = "notice.amount_cents";
+pub const NOTICE_OFFENCE_EN: &str = "notice.offence_en";
+pub const NOTICE_OFFENCE_SW: &str = "notice.offence_sw";
+pub const NOTICE_VEHICLE: &str = "notice.vehicle";
+pub const NOTICE_DATE: &str = "notice.date";
+
 /// One row of "My applications" (drafts included).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationSummary {
@@ -76,6 +84,8 @@ pub struct ApplicationDetails {
     pub timeline: Vec<TimelineEntry>,
     /// What the viewer may do now.
     pub actions: Vec<Action>,
+    /// The document the application issued, once it has.
+    pub issued: Option<crate::issued::views::IssuedDocumentView>,
 }
 
 /// The form of an application the citizen is filling in or correcting.

@@ -45,7 +45,9 @@ impl Applications {
             Some(id) => Some(store::full_name(self.db.pool(), id).await?),
             None => None,
         };
+        let issued = self.issuer.for_application(row.id, row.reference.as_deref().unwrap_or_default()).await?;
         Ok(ApplicationDetails {
+            issued,
             reference: row.reference.clone().unwrap_or_default(),
             service,
             centres: self.catalogue.centres.clone(),
