@@ -46,14 +46,7 @@ pub struct Config {
     pub document_keys: raia_app::issued::signing::DocumentKeys,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct RegistersConfig {
-    pub ntsa: Option<raia_app::registers::http::AgencyEndpoint>,
-    pub kra: Option<raia_app::registers::http::AgencyEndpoint>,
-    pub brs: Option<raia_app::registers::http::AgencyEndpoint>,
-    /// Per call attempt (`REGISTER_TIMEOUT_MS`, default 4000).
-    pub timeout_ms: u64,
-}
+pub use crate::register_config::RegistersConfig;
 
 /// Where SMS and email go (`SMS_PROVIDER`, `EMAIL_PROVIDER`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -324,43 +317,8 @@ impl Config {
             },
         };
 
-        let mut registers = RegistersConfig { timeout_ms: 4000, ..Default::default() };
-        if let Some(text) = get("REGISTER_TIMEOUT_MS") {
-            match text.trim().parse::<u64>() {
-                Ok(ms) if (100..=60_000).contains(&ms) => registers.timeout_ms = ms,
-                _ => problems.push("REGISTER_TIMEOUT_MS must be a number of milliseconds from 100 to 60000".into()),
-            }
-        }
-        for (agency, slot) in [("NTSA", &mut registers.ntsa), ("KRA", &mut registers.kra), ("BRS", &mut registers.brs)] {
-            let Some(url) = get(&format!("REGISTER_{agency}_URL")) else { continue };
-            let token = get(&format!("REGISTER_{agency}_TOKEN"));
-            match (reqwest::Url::parse(url.trim()), token) {
-                (Ok(base_url), _) if env == AppEnv::Prod && base_url.scheme() != "https" => problems.push(format!("REGISTER_{agency}_URL must be https in prod")),
-                (Ok(base_url), Some(token)) => *slot = Some(raia_app::registers::http::AgencyEndpoint { base_url, token }),
-                (Ok(_), None) => problems.push(format!("REGISTER_{agency}_URL needs REGISTER_{agency}_TOKEN, the token Raia presents to the agency")),
-                (Err(_), _) => problems.push(format!("REGISTER_{agency}_URL is not a URL")),
-            }
-        }
-
-        use raia_app::issued::signing::DocumentKeys;
-        let document_keys = match get("DOCUMENT_SIGNING_KEY") {
-            None if env == AppEnv::Prod => {
-                problems.push("DOCUMENT_SIGNING_KEY must be set in prod: make one with `raia-server new-document-key KID`".into());
-                DocumentKeys::development()
-            }
-            None => DocumentKeys::development(),
-            Some(text) => match DocumentKeys::from_settings(&text, get("DOCUMENT_RETIRED_KEYS").as_deref()) {
-                Ok(keys) if env == AppEnv::Prod && keys.is_development() => {
-                    problems.push("DOCUMENT_SIGNING_KEY is the published development key: make your own in prod".into());
-                    keys
-                }
-                Ok(keys) => keys,
-                Err(error) => {
-                    problems.push(error.to_string());
-                    DocumentKeys::development()
-                }
-            },
-        };
+        let registers = crate::register_config::registers(&get, env == AppEnv::Prod, &mut problems);
+        let document_keys = crate::register_config::document_keys(&get, env == AppEnv::Prod, &mut problems);
 
         // Uploaded documents live outside the database, in this folder (content-addressed).
         let upload_dir = std::path::PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()));
@@ -440,6 +398,7 @@ mod tests {
         ("SMTP_URL", "smtps://raia:secret@smtp.example:465"),
         ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
         ("SECRETS_KEY", "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c"),
+        ("DOCUMENT_SIGNING_KEY", "raia-test-1:BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU:2026-01-01"),
     ];
 
     #[test]

@@ -19,6 +19,7 @@ pub mod housekeeping;
 pub mod language;
 pub mod nul_bytes;
 pub mod reconciler;
+pub mod register_config;
 pub mod register_worker;
 pub mod issued_documents;
 pub mod router;

@@ -289,6 +289,7 @@ async fn production_hides_the_outbox_and_uses_a_host_prefixed_secure_cookie() {
             ("EMAIL_PROVIDER", "smtp"),
             ("SMTP_URL", "smtps://raia:secret@smtp.invalid:465"),
             ("SECRETS_KEY", "4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c"),
+            ("DOCUMENT_SIGNING_KEY", "raia-test-1:BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU:2026-01-01"),
             ("EMAIL_FROM", "Raia <no-reply@raia.example>"),
         ],
     )

@@ -121,7 +121,7 @@ fn lines<T: DeserializeOwned>(text: &str) -> Result<Vec<(u64, T)>, ImportError> 
 }
 
 fn is_date(text: &str) -> bool {
-    crate::services::answers::parse_date(text).is_some()
+    crate::calendar::parse_date(text).is_some()
 }
 
 fn bad(line: u64, reason: &str) -> ImportError {

@@ -18,23 +18,7 @@ pub struct Context<'a> {
     pub today: i64,
 }
 
-/// `YYYY-MM-DD` (what `<input type="date">` sends; a browser without one lets people type
-/// `1990-1-5`, also taken) to days since 1970, if it is a real date.
-pub fn parse_date(text: &str) -> Option<i64> {
-    // Digits only: `str::parse` would also take `+5`, and a day of nineteen digits
-    // overflowed the day count.
-    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| -> Option<i64> {
-        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok()).flatten()
-    };
-    let mut parts = text.trim().split('-');
-    let (year, month, day) = (number(parts.next()?, 4..=4)?, number(parts.next()?, 1..=2)?, number(parts.next()?, 1..=2)?);
-    if parts.next().is_some() || !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day < 1 {
-        return None;
-    }
-    let next_month = if month == 12 { days_from_civil(year + 1, 1, 1) } else { days_from_civil(year, month + 1, 1) };
-    let days = days_from_civil(year, month, day);
-    (days < next_month).then_some(days)
-}
+pub use crate::calendar::parse_date;
 
 /// A day as answers keep it: `YYYY-MM-DD`.
 pub fn format_date(days: i64) -> String {
