@@ -23,6 +23,7 @@ use crate::pages::services::{CataloguePage, ServicePage};
 use crate::pages::pay::PayPageView;
 use crate::pages::performance::PerformancePage;
 use crate::pages::documents::{MyDocumentsPage, VerifyDocumentPage};
+use crate::pages::vehicles::{MyVehiclesPage, TransferPage, VehiclePage};
 use crate::pages::receipts::{PaymentsPage, ReceiptPage, VerifyPage};
 use crate::pages::too_many::TooManyAttemptsPage;
 use crate::pages::help::HelpPage;
@@ -136,6 +137,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verify/document") view=VerifyDocumentPage ssr=SsrMode::Async />
                         <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/my-documents") view=MyDocumentsPage ssr=SsrMode::Async />
+                        <Route path=path!("/my-vehicles") view=MyVehiclesPage ssr=SsrMode::Async />
+                        <Route path=path!("/my-vehicles/:registration") view=VehiclePage ssr=SsrMode::Async />
+                        <Route path=path!("/transfers/:reference") view=TransferPage ssr=SsrMode::Async />
                         <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async />
                         <Route path=path!("/support") view=SupportPage ssr=SsrMode::Async />
                         <Route path=path!("/support/:reference") view=SupportTicketPage ssr=SsrMode::Async />

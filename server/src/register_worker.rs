@@ -1,6 +1,6 @@
 //! The register worker: every few seconds, delivers the changes Raia owes agencies'
-//! registers (a fine paid) and answers the paid applications a register answers (a vehicle
-//! search). Safe in several processes at once (see `registers::orders` and
+//! registers (a fine paid, an owner changed), answers the paid applications a register
+//! answers (a vehicle search), and completes the transfers whose owner the register changed. Safe in several processes at once (see `registers::orders` and
 //! `Applications::deliver_register_answers`).
 
 use raia_app::clock::Clock;
@@ -23,6 +23,11 @@ pub async fn round(applications: &Applications, db: &Db, now: i64) {
         Ok(0) => {}
         Ok(answered) => tracing::info!(answered, "applications answered from the register"),
         Err(error) => tracing::error!(?error, "answering applications from the register failed"),
+    }
+    match applications.finish_transfers(20).await {
+        Ok(0) => {}
+        Ok(finished) => tracing::info!(finished, "transfers completed once the register changed the owner"),
+        Err(error) => tracing::error!(?error, "completing transfers failed"),
     }
 }
 

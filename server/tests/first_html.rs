@@ -83,6 +83,8 @@ async fn every_page_is_whole_in_the_first_html() {
     check(&server, "/applications", Some(&citizen), "My applications", false).await;
     check(&server, "/services/passport/apply", Some(&citizen), "Step 1 of 4", true).await;
     check(&server, "/payments", Some(&citizen), "Your payments", false).await;
+    check(&server, "/my-vehicles", Some(&citizen), "My vehicles", false).await;
+    check(&server, "/my-vehicles/KDA123A", Some(&citizen), "KDA 123A", false).await;
     let officer = log_in(&server, "30000001", "Raia staff demo 2026", "+254700000101").await;
     check(&server, "/officer", Some(&officer), "Applications queue", true).await;
     let admin = log_in(&server, "30000000", "Raia staff demo 2026", "+254700000100").await;

@@ -91,6 +91,11 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::VehicleUnknown => t_string!(i18n, problems.vehicle_unknown).to_string(),
         Problem::KraPinUnknown => t_string!(i18n, problems.kra_pin_unknown).to_string(),
         Problem::KraPinNotYours => t_string!(i18n, problems.kra_pin_not_yours).to_string(),
+        Problem::VehicleNotYours => t_string!(i18n, problems.vehicle_not_yours).to_string(),
+        Problem::VehicleHasCaveat => t_string!(i18n, problems.vehicle_has_caveat).to_string(),
+        Problem::CounterpartyUnknown => t_string!(i18n, problems.counterparty_unknown).to_string(),
+        Problem::CounterpartyIsYou => t_string!(i18n, problems.counterparty_is_you).to_string(),
+        Problem::VehicleOwnerChanged => t_string!(i18n, problems.vehicle_owner_changed).to_string(),
         Problem::BusinessNameTaken => t_string!(i18n, problems.business_name_taken).to_string(),
     }
 }

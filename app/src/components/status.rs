@@ -16,6 +16,7 @@ pub fn status_text(i18n: I18nContext<Locale>, status: Status) -> String {
 pub fn status_word(l: Locale, status: Status) -> String {
     match status {
         Status::Draft => td_string!(l, status.draft),
+        Status::AwaitingConfirmation => td_string!(l, status.awaiting_confirmation),
         Status::Submitted => td_string!(l, status.submitted),
         Status::UnderReview => td_string!(l, status.under_review),
         Status::ActionRequired => td_string!(l, status.action_required),
@@ -44,6 +45,8 @@ pub fn action_text(i18n: I18nContext<Locale>, action: Action) -> String {
         Action::PaymentReceived => t_string!(i18n, action.payment_received),
         Action::ReleaseClaim => t_string!(i18n, action.release_claim),
         Action::Deliver => t_string!(i18n, action.deliver),
+        Action::Confirm => t_string!(i18n, action.confirm),
+        Action::Cancel => t_string!(i18n, action.cancel),
     }
     .to_string()
 }
@@ -53,6 +56,7 @@ pub fn next_step_text(i18n: I18nContext<Locale>, status: Status, amount_due_cent
     match status {
         Status::Draft => Some(t_string!(i18n, status.next_draft).to_string()),
         Status::AwaitingPayment => Some(t_string!(i18n, status.next_pay).to_string().replace("{amount}", &format_kes(amount_due_cents))),
+        Status::AwaitingConfirmation => Some(t_string!(i18n, status.next_wait_buyer).to_string()),
         Status::ActionRequired => Some(t_string!(i18n, status.next_correct).to_string()),
         Status::ReadyForCollection => Some(t_string!(i18n, status.next_collect).to_string()),
         _ => None,
@@ -119,7 +123,9 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                     let who = match (entry.actor, entry.actor_name.clone()) {
                         (Actor::Officer, Some(name)) => t_string!(i18n, timeline.by_officer).to_string().replace("{name}", &name),
                         (Actor::Officer, None) => t_string!(i18n, timeline.by_an_officer).to_string(),
-                        (Actor::Citizen, _) => t_string!(i18n, timeline.by_citizen).to_string(),
+                        // A party to a transfer is named; the applicant is "the applicant".
+                        (Actor::Citizen, Some(name)) => t_string!(i18n, timeline.by_person).to_string().replace("{name}", &name),
+                        (Actor::Citizen, None) => t_string!(i18n, timeline.by_citizen).to_string(),
                         (Actor::System, _) => t_string!(i18n, timeline.by_system).to_string(),
                     };
                     view! {

@@ -100,6 +100,16 @@ pub enum Problem {
     KraPinNotYours,
     /// A registered business has this name, or one a citizen would take for it.
     BusinessNameTaken,
+    /// NTSA's register gives this vehicle to someone else.
+    VehicleNotYours,
+    /// A caveat or encumbrance (a bank's interest, a court order) stands in the way of a transfer.
+    VehicleHasCaveat,
+    /// No Raia account has this ID number: the other party must open one first.
+    CounterpartyUnknown,
+    /// The other party of a transfer is the citizen themself.
+    CounterpartyIsYou,
+    /// The vehicle is no longer registered to the person transferring it.
+    VehicleOwnerChanged,
 }
 
 /// Why a password is easy to guess, in our own words (not the estimator's English text).

@@ -20,6 +20,8 @@ pub enum Purpose {
     Reset,
     /// Proves a new email address or phone number is the citizen's.
     Contact,
+    /// The other party of a transfer (a vehicle's buyer) agrees to it.
+    Transfer,
 }
 
 impl Purpose {
@@ -28,6 +30,7 @@ impl Purpose {
             Purpose::Login => "login",
             Purpose::Reset => "reset",
             Purpose::Contact => "contact",
+            Purpose::Transfer => "transfer",
         }
     }
 }

@@ -20,10 +20,16 @@ pub enum AccountNotice {
     PaymentFailed,
     /// Staff answered a support ticket.
     SupportReply,
+    /// Someone transfers a vehicle to this citizen, who must accept it.
+    TransferToAccept,
+    /// A transfer naming this citizen was called off by the other party.
+    TransferCancelled,
+    /// The register now records this citizen as a vehicle's owner.
+    VehicleReceived,
 }
 
 impl AccountNotice {
-    const ALL: [AccountNotice; 8] = [
+    const ALL: [AccountNotice; 11] = [
         AccountNotice::PasswordChanged,
         AccountNotice::EmailChanged,
         AccountNotice::PhoneChanged,
@@ -32,6 +38,9 @@ impl AccountNotice {
         AccountNotice::PaymentKept,
         AccountNotice::PaymentFailed,
         AccountNotice::SupportReply,
+        AccountNotice::TransferToAccept,
+        AccountNotice::TransferCancelled,
+        AccountNotice::VehicleReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +53,9 @@ impl AccountNotice {
             AccountNotice::PaymentKept => "payment_kept",
             AccountNotice::PaymentFailed => "payment_failed",
             AccountNotice::SupportReply => "support_reply",
+            AccountNotice::TransferToAccept => "transfer_to_accept",
+            AccountNotice::TransferCancelled => "transfer_cancelled",
+            AccountNotice::VehicleReceived => "vehicle_received",
         }
     }
 

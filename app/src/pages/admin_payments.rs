@@ -50,6 +50,7 @@ pub fn AdminPaymentsPage() -> impl IntoView {
                                                     "invoice_already_paid" => t_string!(i18n, attention.reason_invoice_already_paid).to_string(),
                                                     "invoice_closed" => t_string!(i18n, attention.reason_invoice_closed).to_string(),
                                                     "unknown_push" => t_string!(i18n, attention.reason_unknown_push).to_string(),
+                                                    "withdrawn_after_payment" => t_string!(i18n, attention.reason_withdrawn_after_payment).to_string(),
                                                     other => other.to_string(),
                                                 };
                                                 view! {

@@ -8,6 +8,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::{next_step_text, format_time, StatusBadge, Timeline};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{my_application, my_applications, WithdrawApplication};
+use crate::services::transfers_api::CancelTransfer;
 use crate::services::catalogue::FieldKind;
 use crate::money::format_kes;
 use crate::services::status::{Action, Status, Tone};
@@ -131,7 +132,12 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
     let problems = FormProblems::new(withdraw);
     let can_withdraw = app.actions.contains(&Action::Withdraw);
+    let cancel = ServerAction::<CancelTransfer>::new();
+    let cancel_problems = FormProblems::new(cancel);
+    let can_cancel = app.actions.contains(&Action::Cancel);
+    let (cancel_reference, cancel_version) = (app.reference.clone(), app.version.to_string());
     view! {
+        <ErrorSummary problems=cancel_problems />
         <ErrorSummary problems />
         {(app.status == Status::AwaitingPayment).then(|| view! {
             <p><a class="button button--primary" href=format!("/applications/{}/pay", app.reference)>
@@ -149,6 +155,17 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
                     <input type="hidden" name="reference" value=app.reference.clone() />
                     <input type="hidden" name="version" value=app.version.to_string() />
                     <SubmitButton label=t_string!(i18n, applications.withdraw).to_string() />
+                </ActionForm>
+            </details>
+        })}
+        {can_cancel.then(|| view! {
+            <details class="details">
+                <summary>{t!(i18n, vehicles.cancel_title)}</summary>
+                <p>{t!(i18n, vehicles.cancel_body)}</p>
+                <ActionForm action=cancel>
+                    <input type="hidden" name="reference" value=cancel_reference.clone() />
+                    <input type="hidden" name="version" value=cancel_version.clone() />
+                    <SubmitButton label=t_string!(i18n, vehicles.cancel).to_string() />
                 </ActionForm>
             </details>
         })}
@@ -199,6 +216,7 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
                         }
                     }).collect_view()}
                     {notice_facts(i18n, &app)}
+                    {transfer_facts(i18n, &app)}
                 </dl>
                 {(!app.documents.is_empty()).then(|| view! {
                     <h2>{t!(i18n, applications.documents)}</h2>
@@ -216,6 +234,19 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
             </section>
         </div>
     }
+}
+
+/// What the registers said of a transfer's answers: the vehicle as NTSA describes it, and
+/// the buyer's name as their account gives it.
+fn transfer_facts(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, app: &ApplicationDetails) -> Option<impl IntoView> {
+    use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_VEHICLE};
+    let vehicle = app.answers.get(REGISTER_VEHICLE)?.clone();
+    let buyer = app.answers.get(REGISTER_COUNTERPARTY_NAME).cloned().unwrap_or_default();
+    let row = |label: String, value: String| view! { <div class="summary-list__row"><dt class="summary-list__key">{label}</dt><dd class="summary-list__value">{value}</dd></div> };
+    Some(view! {
+        {row(t_string!(i18n, vehicles.vehicle).to_string(), vehicle)}
+        {row(t_string!(i18n, vehicles.buyer).to_string(), buyer)}
+    })
 }
 
 /// What NTSA's record says of the notice a fine application pays: the citizen sees what

@@ -66,6 +66,10 @@ pub fn DashboardPage() -> impl IntoView {
                                     <h2 id="documents-title">{t!(i18n, documents.title)}</h2>
                                     <p><a href="/my-documents">{t!(i18n, documents.title)}</a></p>
                                 </section>
+                                <section class="panel" aria-labelledby="vehicles-title">
+                                    <h2 id="vehicles-title">{t!(i18n, vehicles.title)}</h2>
+                                    <p><a href="/my-vehicles">{t!(i18n, vehicles.title)}</a> " · " <a href="/services/vehicle-transfer">{t!(i18n, vehicles.transfer_one)}</a></p>
+                                </section>
                                 <section class="panel" aria-labelledby="account-title">
                                     <h2 id="account-title">{t!(i18n, dashboard.account)}</h2>
                                     <p>{t!(i18n, dashboard.account_body)}</p>

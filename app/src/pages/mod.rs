@@ -29,3 +29,4 @@ pub mod pay;
 pub mod performance;
 pub mod documents;
 pub mod receipts;
+pub mod vehicles;

@@ -76,6 +76,9 @@ fn account_notice_title(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, not
         AccountNotice::PaymentKept => t_string!(i18n, notifications.payment_kept),
         AccountNotice::PaymentFailed => t_string!(i18n, notifications.payment_failed),
         AccountNotice::SupportReply => t_string!(i18n, notifications.support_reply),
+        AccountNotice::TransferToAccept => t_string!(i18n, notifications.transfer_to_accept),
+        AccountNotice::TransferCancelled => t_string!(i18n, notifications.transfer_cancelled),
+        AccountNotice::VehicleReceived => t_string!(i18n, notifications.vehicle_received),
     }
     .to_string()
 }

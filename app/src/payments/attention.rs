@@ -122,6 +122,24 @@ pub async fn keep(tx: &mut Transaction<'static, Any>, money: &Received<'_>, now:
     Ok(inserted.rows_affected() == 1)
 }
 
+/// The fee paid for an application called off before it was decided (a transfer cancelled by
+/// either party): kept to be refunded, in the cancellation's transaction. Nothing when no fee
+/// was paid. The M-Pesa receipt stays with the payment that carried it, not repeated here.
+pub async fn keep_fee_of_withdrawn(tx: &mut Transaction<'static, Any>, application_id: i64, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let kept = sqlx::query(
+        "INSERT INTO payments_needing_attention (kind, method, amount_cents, phone, account_number, invoice_id, payment_id, account_id, reason, created_at) \
+         SELECT 'refund_due', p.method, p.amount_cents, p.phone, i.number, i.id, p.id, $1, 'withdrawn_after_payment', $2 \
+         FROM invoices i JOIN receipts r ON r.invoice_id = i.id JOIN payments p ON p.id = r.payment_id \
+         WHERE i.application_id = $3 AND i.status = 'paid'",
+    )
+    .bind(account_id)
+    .bind(now)
+    .bind(application_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(kept.rows_affected() > 0)
+}
+
 /// Whether an M-Pesa receipt number is recorded anywhere (settled or kept here).
 pub async fn receipt_known<'e, E: Executor<'e, Database = Any>>(executor: E, receipt: &str) -> Result<bool, sqlx::Error> {
     let count: i64 = sqlx::query_scalar(

@@ -125,6 +125,12 @@ pub enum Lookup {
     KraPin,
     /// A business name no registered business has, exactly or nearly.
     BusinessName,
+    /// A registration number NTSA's register gives to the citizen themself, with no caveat
+    /// standing in the way of a transfer.
+    NtsaVehicleOwned,
+    /// (An ID number field.) The other party of a transfer: another citizen with a Raia
+    /// account, who must confirm it from that account.
+    Counterparty,
 }
 
 /// Who answers an application once it is paid.
@@ -182,6 +188,13 @@ impl Service {
     /// The fee is the fine notice's amount (plus the convenience fee), not a catalogue figure.
     pub fn fee_from_notice(&self) -> bool {
         self.fields().any(|f| f.lookup == Some(Lookup::NtsaFine))
+    }
+
+    /// A transfer's two fields: the vehicle (the citizen's own) and the other party's ID number.
+    pub fn transfer_fields(&self) -> Option<(&FormField, &FormField)> {
+        let vehicle = self.fields().find(|f| f.lookup == Some(Lookup::NtsaVehicleOwned))?;
+        let counterparty = self.fields().find(|f| f.lookup == Some(Lookup::Counterparty))?;
+        Some((vehicle, counterparty))
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &FormField> {

@@ -242,6 +242,10 @@ fn check_service(problems: &mut Vec<String>, service: &FileService, agencies: &H
         (PaymentDue::OnSubmission | PaymentDue::AfterApproval, true, _) => say("a paid service needs at least one [[services.fees]]".into()),
         _ => {}
     }
+    let has = |lookup| service.steps.iter().flat_map(|s| s.fields.iter()).filter(|f| f.lookup == Some(lookup)).count();
+    if (has(Lookup::NtsaVehicleOwned), has(Lookup::Counterparty)) != (0, 0) && ((has(Lookup::NtsaVehicleOwned), has(Lookup::Counterparty)) != (1, 1) || service.payment != PaymentDue::OnSubmission) {
+        say("a transfer has one `ntsa_vehicle_owned` field, one `counterparty` field, and payment = \"on_submission\"".into());
+    }
     if service.delivery == Delivery::Register && (service.payment != PaymentDue::OnSubmission || service.document.is_none()) {
         say("delivery = \"register\" needs payment = \"on_submission\" and a [services.document] to issue".into());
     }
@@ -329,8 +333,8 @@ fn field_problems(field: &FileField, have_centres: bool) -> Vec<String> {
     if field.kind != FieldKind::Date && field.date.is_some() {
         problems.push("`date` is for date fields".to_string());
     }
-    if field.lookup.is_some() && field.kind != FieldKind::Text {
-        problems.push("only text fields look up a register".to_string());
+    if field.lookup.is_some() && field.kind != FieldKind::Text && (field.lookup, field.kind) != (Some(Lookup::Counterparty), FieldKind::IdNumber) {
+        problems.push("only text fields look up a register (and an id_number field names a counterparty)".to_string());
     }
     if field.kind == FieldKind::Centre && !have_centres {
         problems.push("a centre field needs [[centres]]".to_string());

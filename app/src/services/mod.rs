@@ -3,6 +3,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod status;
+pub mod transfers_api;
 pub mod views;
 
 #[cfg(feature = "ssr")]

@@ -2,13 +2,34 @@
 //! the one function that says which action moves which status where. Nothing else in
 //! Raia decides a status.
 
-use crate::services::catalogue::PaymentDue;
+use crate::services::catalogue::{PaymentDue, Service};
 use serde::{Deserialize, Serialize};
+
+/// What a service's moves depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// When its fee is paid.
+    pub payment: PaymentDue,
+    /// Whether the citizen collects something at a centre.
+    pub collection: bool,
+    /// A transfer between two people (a vehicle's owner to a buyer): the other party
+    /// confirms before the fee is due, either may cancel until an officer approves, and
+    /// the register carries out the approval.
+    pub transfer: bool,
+}
+
+impl Shape {
+    pub fn of(service: &Service) -> Shape {
+        Shape { payment: service.payment, collection: service.collection, transfer: service.transfer_fields().is_some() }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
+    /// A transfer waits for the other party (the buyer) to confirm it.
+    AwaitingConfirmation,
     Submitted,
     UnderReview,
     ActionRequired,
@@ -34,8 +55,9 @@ pub enum Tone {
     Neutral,
 }
 
-pub const ALL_STATUSES: [Status; 11] = [
+pub const ALL_STATUSES: [Status; 12] = [
     Status::Draft,
+    Status::AwaitingConfirmation,
     Status::Submitted,
     Status::UnderReview,
     Status::ActionRequired,
@@ -52,6 +74,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::AwaitingConfirmation => "awaiting_confirmation",
             Status::Submitted => "submitted",
             Status::UnderReview => "under_review",
             Status::ActionRequired => "action_required",
@@ -72,7 +95,7 @@ impl Status {
     pub fn tone(self) -> Tone {
         match self {
             Status::Approved | Status::Paid | Status::ReadyForCollection | Status::Completed => Tone::Done,
-            Status::Submitted | Status::UnderReview | Status::AwaitingPayment => Tone::Pending,
+            Status::AwaitingConfirmation | Status::Submitted | Status::UnderReview | Status::AwaitingPayment => Tone::Pending,
             Status::ActionRequired | Status::Rejected => Tone::Attention,
             Status::Draft | Status::Withdrawn => Tone::Neutral,
         }
@@ -127,11 +150,16 @@ pub enum Action {
     /// Hands an application under review back to the queue: by the officer holding the
     /// claim, by an admin, or by Raia when the officer's account is disabled.
     ReleaseClaim,
-    /// The register answered a paid application at once (a vehicle search): no officer.
+    /// The register answered a paid application at once (a vehicle search), or carried out
+    /// an approved transfer: no officer.
     Deliver,
+    /// The other party of a transfer (the buyer) agrees to it.
+    Confirm,
+    /// Either party of a transfer calls it off before approval.
+    Cancel,
 }
 
-pub const ALL_ACTIONS: [Action; 12] = [
+pub const ALL_ACTIONS: [Action; 14] = [
     Action::Submit,
     Action::Withdraw,
     Action::Resubmit,
@@ -144,6 +172,8 @@ pub const ALL_ACTIONS: [Action; 12] = [
     Action::PaymentReceived,
     Action::ReleaseClaim,
     Action::Deliver,
+    Action::Confirm,
+    Action::Cancel,
 ];
 
 impl Action {
@@ -161,6 +191,8 @@ impl Action {
             Action::PaymentReceived => "payment_received",
             Action::ReleaseClaim => "release_claim",
             Action::Deliver => "deliver",
+            Action::Confirm => "confirm",
+            Action::Cancel => "cancel",
         }
     }
 
@@ -171,26 +203,35 @@ impl Action {
     /// Who may take this action.
     pub fn actor(self) -> Actor {
         match self {
-            Action::Submit | Action::Withdraw | Action::Resubmit => Actor::Citizen,
+            Action::Submit | Action::Withdraw | Action::Resubmit | Action::Confirm | Action::Cancel => Actor::Citizen,
             Action::Claim | Action::Approve | Action::Reject | Action::RequestAction | Action::MarkReady | Action::Complete | Action::ReleaseClaim => Actor::Officer,
             Action::PaymentReceived | Action::Deliver => Actor::System,
         }
     }
 }
 
-/// Where `action` takes an application in `status`, for a service paid as `payment`
-/// (and needing collection at a centre or not); `None` when the move is not allowed.
-pub fn next_status(status: Status, action: Action, payment: PaymentDue, collection: bool) -> Option<Status> {
+/// Where `action` takes an application in `status`, for a service of `shape`; `None`
+/// when the move is not allowed.
+pub fn next_status(status: Status, action: Action, shape: Shape) -> Option<Status> {
     use Action as A;
     use Status as S;
+    let Shape { payment, collection, transfer } = shape;
     let after_approval = payment == PaymentDue::AfterApproval;
     let paid_before_review = payment == PaymentDue::OnSubmission;
     match (status, action) {
+        // A transfer: the other party confirms first, then the fee is due.
+        (S::Draft, A::Submit) if transfer => Some(S::AwaitingConfirmation),
+        (S::AwaitingConfirmation, A::Confirm) if paid_before_review => Some(S::AwaitingPayment),
+        (S::AwaitingConfirmation, A::Confirm) => Some(S::Submitted),
+        // Either party may call it off until an officer approves (a paid fee is refunded).
+        (S::AwaitingConfirmation | S::AwaitingPayment | S::Submitted | S::Paid | S::UnderReview, A::Cancel) if transfer => Some(S::Withdrawn),
+        // The register has carried out the approved transfer.
+        (S::Approved, A::Deliver) if transfer => Some(S::Completed),
         (S::Draft, A::Submit) if paid_before_review => Some(S::AwaitingPayment),
         (S::Draft, A::Submit) => Some(S::Submitted),
-        // Withdrawing is possible until an officer starts the review.
-        (S::Submitted, A::Withdraw) => Some(S::Withdrawn),
-        (S::AwaitingPayment, A::Withdraw) if paid_before_review => Some(S::Withdrawn),
+        // Withdrawing is possible until an officer starts the review (a transfer is cancelled instead).
+        (S::Submitted, A::Withdraw) if !transfer => Some(S::Withdrawn),
+        (S::AwaitingPayment, A::Withdraw) if paid_before_review && !transfer => Some(S::Withdrawn),
         (S::Submitted, A::Claim) => Some(S::UnderReview),
         (S::Paid, A::Claim) if paid_before_review => Some(S::UnderReview),
         (S::AwaitingPayment, A::PaymentReceived) if payment != PaymentDue::Never => Some(S::Paid),
@@ -198,7 +239,8 @@ pub fn next_status(status: Status, action: Action, payment: PaymentDue, collecti
         (S::UnderReview, A::Approve) if after_approval => Some(S::AwaitingPayment),
         (S::UnderReview, A::Approve) => Some(S::Approved),
         (S::UnderReview | S::ActionRequired, A::Reject) => Some(S::Rejected),
-        (S::UnderReview, A::RequestAction) => Some(S::ActionRequired),
+        // A transfer's answers (the vehicle, the buyer the buyer accepted as) are never reopened.
+        (S::UnderReview, A::RequestAction) if !transfer => Some(S::ActionRequired),
         // Released, it goes back where the claim found it: paid (never "submitted", which
         // the citizen could withdraw after paying) or submitted.
         (S::UnderReview, A::ReleaseClaim) if paid_before_review => Some(S::Paid),
@@ -215,10 +257,10 @@ pub fn next_status(status: Status, action: Action, payment: PaymentDue, collecti
 }
 
 /// The actions an officer can offer on an application in `status`.
-pub fn officer_actions(status: Status, payment: PaymentDue, collection: bool) -> Vec<Action> {
+pub fn officer_actions(status: Status, shape: Shape) -> Vec<Action> {
     ALL_ACTIONS
         .into_iter()
-        .filter(|a| a.actor() == Actor::Officer && next_status(status, *a, payment, collection).is_some())
+        .filter(|a| a.actor() == Actor::Officer && next_status(status, *a, shape).is_some())
         .collect()
 }
 
@@ -257,10 +299,38 @@ mod tests {
         (Status::ReadyForCollection, Action::Complete, None, None, Status::Completed),
     ];
 
-    fn expected(from: Status, action: Action, payment: PaymentDue, collection: bool) -> Option<Status> {
+    /// A transfer's own moves, and the ones it does not have: where a row here names a
+    /// (from, action), it wins over `ALLOWED`; `None` means refused for a transfer.
+    const TRANSFER: &[(Status, Action, Option<PaymentDue>, Option<Status>)] = &[
+        (Status::Draft, Action::Submit, None, Some(Status::AwaitingConfirmation)),
+        (Status::AwaitingConfirmation, Action::Confirm, Some(OnSubmission), Some(Status::AwaitingPayment)),
+        (Status::AwaitingConfirmation, Action::Confirm, Some(Never), Some(Status::Submitted)),
+        (Status::AwaitingConfirmation, Action::Confirm, Some(AfterApproval), Some(Status::Submitted)),
+        (Status::AwaitingConfirmation, Action::Cancel, None, Some(Status::Withdrawn)),
+        (Status::AwaitingPayment, Action::Cancel, None, Some(Status::Withdrawn)),
+        (Status::Submitted, Action::Cancel, None, Some(Status::Withdrawn)),
+        (Status::Paid, Action::Cancel, None, Some(Status::Withdrawn)),
+        (Status::UnderReview, Action::Cancel, None, Some(Status::Withdrawn)),
+        (Status::Approved, Action::Deliver, None, Some(Status::Completed)),
+        (Status::Submitted, Action::Withdraw, None, None),
+        (Status::AwaitingPayment, Action::Withdraw, None, None),
+        (Status::UnderReview, Action::RequestAction, None, None),
+    ];
+
+    fn shape(payment: PaymentDue, collection: bool, transfer: bool) -> Shape {
+        Shape { payment, collection, transfer }
+    }
+
+    fn expected(from: Status, action: Action, shape: Shape) -> Option<Status> {
+        if shape.transfer {
+            let own = TRANSFER.iter().find(|(f, a, p, _)| *f == from && *a == action && p.is_none_or(|p| p == shape.payment));
+            if let Some(row) = own {
+                return row.3;
+            }
+        }
         ALLOWED
             .iter()
-            .find(|(f, a, p, c, _)| *f == from && *a == action && p.is_none_or(|p| p == payment) && c.is_none_or(|c| c == collection))
+            .find(|(f, a, p, c, _)| *f == from && *a == action && p.is_none_or(|p| p == shape.payment) && c.is_none_or(|c| c == shape.collection))
             .map(|row| row.4)
     }
 
@@ -271,33 +341,49 @@ mod tests {
             for action in ALL_ACTIONS {
                 for payment in [Never, OnSubmission, AfterApproval] {
                     for collection in [false, true] {
-                        let want = expected(from, action, payment, collection);
-                        allowed += usize::from(want.is_some());
-                        assert_eq!(next_status(from, action, payment, collection), want, "{from:?} --{action:?}--> ({payment:?}, collection {collection})");
+                        for transfer in [false, true] {
+                            let shape = shape(payment, collection, transfer);
+                            let want = expected(from, action, shape);
+                            allowed += usize::from(want.is_some());
+                            assert_eq!(next_status(from, action, shape), want, "{from:?} --{action:?}--> ({shape:?})");
+                        }
                     }
                 }
             }
         }
-        assert!(allowed > 30, "the table allows the moves it lists");
+        assert!(allowed > 60, "the table allows the moves it lists");
     }
 
     #[test]
     fn shape_dependent_moves_are_refused_for_the_other_shapes() {
+        let plain = |payment, collection| shape(payment, collection, false);
         // No review before payment when the fee is due on submission.
-        assert_eq!(next_status(Status::AwaitingPayment, Action::Claim, OnSubmission, false), None);
+        assert_eq!(next_status(Status::AwaitingPayment, Action::Claim, plain(OnSubmission, false)), None);
         // A free service never waits for payment.
-        assert_eq!(next_status(Status::AwaitingPayment, Action::PaymentReceived, Never, false), None);
+        assert_eq!(next_status(Status::AwaitingPayment, Action::PaymentReceived, plain(Never, false)), None);
         // Nothing to collect: no "ready for collection".
-        assert_eq!(next_status(Status::Approved, Action::MarkReady, OnSubmission, false), None);
+        assert_eq!(next_status(Status::Approved, Action::MarkReady, plain(OnSubmission, false)), None);
         // Paid before review: approval, not payment, opens completion.
-        assert_eq!(next_status(Status::Paid, Action::Complete, OnSubmission, false), None);
+        assert_eq!(next_status(Status::Paid, Action::Complete, plain(OnSubmission, false)), None);
         // Once paid after approval, no going back to review.
-        assert_eq!(next_status(Status::Paid, Action::Claim, AfterApproval, true), None);
+        assert_eq!(next_status(Status::Paid, Action::Claim, plain(AfterApproval, true)), None);
         // Withdrawing after approval (awaiting payment) is not possible.
-        assert_eq!(next_status(Status::AwaitingPayment, Action::Withdraw, AfterApproval, true), None);
+        assert_eq!(next_status(Status::AwaitingPayment, Action::Withdraw, plain(AfterApproval, true)), None);
         // A released claim of a paid application never lands where the citizen could withdraw it.
-        assert_eq!(next_status(Status::UnderReview, Action::ReleaseClaim, OnSubmission, false), Some(Status::Paid));
-        assert_eq!(next_status(Status::Paid, Action::Withdraw, OnSubmission, false), None);
+        assert_eq!(next_status(Status::UnderReview, Action::ReleaseClaim, plain(OnSubmission, false)), Some(Status::Paid));
+        assert_eq!(next_status(Status::Paid, Action::Withdraw, plain(OnSubmission, false)), None);
+        // Only a transfer waits for another person, can be cancelled, or is carried out by the register.
+        assert_eq!(next_status(Status::AwaitingConfirmation, Action::Confirm, plain(OnSubmission, false)), None);
+        assert_eq!(next_status(Status::Paid, Action::Cancel, plain(OnSubmission, false)), None);
+        assert_eq!(next_status(Status::Approved, Action::Deliver, plain(OnSubmission, false)), None);
+    }
+
+    #[test]
+    fn a_transfer_cannot_be_cancelled_once_approved() {
+        let transfer = shape(OnSubmission, false, true);
+        assert_eq!(next_status(Status::Approved, Action::Cancel, transfer), None);
+        // Nor paid before the buyer has confirmed.
+        assert_eq!(next_status(Status::AwaitingConfirmation, Action::PaymentReceived, transfer), None);
     }
 
     #[test]
@@ -305,7 +391,9 @@ mod tests {
         for from in [Status::Completed, Status::Rejected, Status::Withdrawn] {
             for action in ALL_ACTIONS {
                 for payment in [Never, OnSubmission, AfterApproval] {
-                    assert_eq!(next_status(from, action, payment, true), None);
+                    for transfer in [false, true] {
+                        assert_eq!(next_status(from, action, shape(payment, true, transfer)), None);
+                    }
                 }
             }
         }
@@ -313,9 +401,11 @@ mod tests {
 
     #[test]
     fn only_officers_take_officer_actions() {
-        assert_eq!(officer_actions(Status::UnderReview, AfterApproval, true), vec![Action::Approve, Action::Reject, Action::RequestAction, Action::ReleaseClaim]);
-        assert_eq!(officer_actions(Status::Submitted, Never, false), vec![Action::Claim]);
-        assert!(officer_actions(Status::Draft, Never, false).is_empty());
+        assert_eq!(officer_actions(Status::UnderReview, shape(AfterApproval, true, false)), vec![Action::Approve, Action::Reject, Action::RequestAction, Action::ReleaseClaim]);
+        assert_eq!(officer_actions(Status::Submitted, shape(Never, false, false)), vec![Action::Claim]);
+        assert!(officer_actions(Status::Draft, shape(Never, false, false)).is_empty());
+        // The buyer's confirmation is not the officer's to give.
+        assert!(officer_actions(Status::AwaitingConfirmation, shape(OnSubmission, false, true)).is_empty());
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub fn application_moved(l: Locale, m: &ApplicationMove<'_>) -> Option<String> {
         (Action::Submit, _) => td_string!(l, messages.submitted).to_string(),
         (Action::Resubmit, _) => td_string!(l, messages.resubmitted).to_string(),
         (Action::Withdraw, _) => td_string!(l, messages.withdrawn).to_string(),
+        (Action::Confirm, _) => td_string!(l, messages.transfer_accepted).to_string(),
+        // The vehicle and the other party's name are in the transfer's own messages.
+        (Action::Cancel, _) => return None,
         (Action::Claim, _) => td_string!(l, messages.claimed).to_string(),
         (Action::Approve, Status::AwaitingPayment) => td_string!(l, messages.approved_pay).to_string(),
         (Action::Approve, _) => td_string!(l, messages.approved).to_string(),
@@ -32,7 +35,7 @@ pub fn application_moved(l: Locale, m: &ApplicationMove<'_>) -> Option<String> {
         (Action::MarkReady, _) => td_string!(l, messages.ready).to_string(),
         (Action::Complete, _) => td_string!(l, messages.completed).to_string(),
         (Action::PaymentReceived, _) => td_string!(l, messages.payment_received).to_string(),
-        // The document issued with it sends its own message.
+        // The document issued with it (or the completed transfer) sends its own message.
         (Action::ReleaseClaim | Action::Deliver, _) => return None,
     };
     let amount = format_kes(m.amount_cents);
@@ -45,4 +48,26 @@ pub fn application_moved(l: Locale, m: &ApplicationMove<'_>) -> Option<String> {
         ("centre", m.centre),
     ];
     Some(fill(&template, &values))
+}
+
+/// To the other party of a transfer when the owner starts it.
+pub fn transfer_to_accept(l: Locale, seller: &str, vehicle: &str, link: &str) -> String {
+    fill(&td_string!(l, messages.transfer_to_accept).to_string(), &[("seller", seller), ("vehicle", vehicle), ("link", link)])
+}
+
+/// The code the other party types to accept.
+pub fn transfer_code(l: Locale, vehicle: &str, code: &str) -> String {
+    fill(&td_string!(l, messages.transfer_code).to_string(), &[("vehicle", vehicle), ("code", code)])
+}
+
+pub fn transfer_cancelled(l: Locale, vehicle: &str, reference: &str) -> String {
+    fill(&td_string!(l, messages.transfer_cancelled).to_string(), &[("vehicle", vehicle), ("reference", reference)])
+}
+
+pub fn transfer_done_seller(l: Locale, buyer: &str, vehicle: &str, reference: &str) -> String {
+    fill(&td_string!(l, messages.transfer_done_seller).to_string(), &[("buyer", buyer), ("vehicle", vehicle), ("reference", reference)])
+}
+
+pub fn transfer_done_buyer(l: Locale, vehicle: &str, link: &str) -> String {
+    fill(&td_string!(l, messages.transfer_done_buyer).to_string(), &[("vehicle", vehicle), ("link", link)])
 }

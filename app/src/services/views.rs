@@ -15,6 +15,11 @@ pub const NOTICE_OFFENCE_EN: &str = "notice.offence_en";
 pub const NOTICE_OFFENCE_SW: &str = "notice.offence_sw";
 pub const NOTICE_VEHICLE: &str = "notice.vehicle";
 pub const NOTICE_DATE: &str = "notice.date";
+/// What the registers said of a transfer's answers, kept beside them: the vehicle as NTSA
+/// describes it, and the other party's name as their Raia account (from the population
+/// registry) gives it.
+pub const REGISTER_VEHICLE: &str = "register.vehicle";
+pub const REGISTER_COUNTERPARTY_NAME: &str = "register.counterparty_name";
 
 /// One row of "My applications" (drafts included).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,4 +164,47 @@ pub struct ClaimedApplication {
     pub agency_short_name: String,
     pub claimed_by_name: String,
     pub claimed_at: i64,
+}
+
+/// A transfer as its other party (the buyer) sees it, on `/transfers/<reference>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferView {
+    pub reference: String,
+    pub version: i64,
+    pub status: Status,
+    pub registration_number: String,
+    /// `Toyota Probox (2015), White`, as NTSA's register described it.
+    pub vehicle: String,
+    pub seller_name: String,
+    pub accepted: bool,
+    /// The viewer may still call it off (before an officer approves).
+    pub can_cancel: bool,
+    /// Where the code goes: the viewer's phone, masked.
+    pub code_to: String,
+}
+
+/// A vehicle the register gives to the viewer, as "My vehicles" shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VehicleView {
+    pub registration_number: String,
+    /// `KDA123A`: the registration number as it stands in an address.
+    pub slug: String,
+    pub make: String,
+    pub model: String,
+    pub year: i64,
+    pub colour: String,
+    /// The owner sees the whole chassis number; searches show it masked.
+    pub chassis_number: String,
+    pub logbook_number: String,
+    pub owner_name: String,
+    pub insurance_status: String,
+    pub insurance_expiry: Option<String>,
+    pub caveats: Vec<String>,
+}
+
+/// "My vehicles": what the register gives the citizen, and the transfers waiting for them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyVehiclesView {
+    pub vehicles: Vec<VehicleView>,
+    pub transfers_to_me: Vec<TransferView>,
 }

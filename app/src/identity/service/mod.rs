@@ -133,6 +133,8 @@ impl Identity {
             Purpose::Login => texts::login_code(language, &code),
             Purpose::Reset => texts::reset_code(language, &code),
             Purpose::Contact => texts::contact_code(language, if channel == Channel::Email { texts::ContactKind::Email } else { texts::ContactKind::Phone }, &code),
+            // A transfer's code is sent by the transfer itself (services), never from here.
+            Purpose::Transfer => return Err(AppError::field("", Problem::NotAllowedNow)),
         };
         let message = match channel {
             Channel::Sms => Message::sms(to, language, body),

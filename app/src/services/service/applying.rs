@@ -96,7 +96,7 @@ impl Applications {
         }
         // What a register said about this step's answers goes with them.
         if service.steps[step].fields.iter().any(|f| f.lookup.is_some()) {
-            answers.retain(|key, _| !key.starts_with("notice."));
+            answers.retain(|key, _| !key.starts_with("notice.") && !key.starts_with("register."));
         }
         answers.extend(cleaned);
         // Once the fee is paid, the option it paid for is settled: a correction may not change

@@ -29,9 +29,9 @@ impl Applications {
     pub async fn my_application(&self, citizen: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
         let row = self.citizens_application(citizen, reference).await?;
         let service = self.service(&row.service_slug)?;
-        let actions = [Action::Withdraw, Action::Resubmit]
+        let actions = [Action::Withdraw, Action::Resubmit, Action::Cancel]
             .into_iter()
-            .filter(|a| next_status(row.status, *a, service.payment, service.collection).is_some())
+            .filter(|a| next_status(row.status, *a, Shape::of(service)).is_some())
             .collect();
         self.details(row, None, actions).await
     }

@@ -13,7 +13,7 @@ use crate::services::texts;
 use crate::services::answers::{self, Context};
 use crate::services::catalogue::{Catalogue, FieldKind, Service};
 use crate::services::documents::{self, DocumentStore};
-use crate::services::status::{next_status, officer_actions, Action, Actor, Status};
+use crate::services::status::{next_status, officer_actions, Action, Actor, Shape, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
 use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, DocumentInfo, FormState, NotificationView, Notified, Queue, QueueItem};
 use crate::payments::invoices;
@@ -26,6 +26,8 @@ mod citizen_view;
 mod officer_queue;
 mod moves;
 mod registers;
+mod transfers;
+mod vehicles;
 
 pub use registers::vehicle_facts;
 

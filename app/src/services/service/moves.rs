@@ -10,9 +10,9 @@ impl Applications {
         row.answers.get(&field.name).cloned()
     }
 
-    pub(super) async fn apply_move(&self, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
+    pub(super) async fn apply_move(&self, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, by: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
         let mut tx = self.db.begin_write().await?;
-        let reference = self.move_in(&mut tx, row, service, action, actor, officer, details).await?;
+        let reference = self.move_in(&mut tx, row, service, action, actor, by, details).await?;
         tx.commit().await?;
         Ok(reference)
     }
@@ -26,11 +26,12 @@ impl Applications {
     }
 
     /// The one place an application moves: status, reference, timeline, notification, SMS and
-    /// (on the way to Awaiting payment) the invoice, all in the caller's transaction.
+    /// (on the way to Awaiting payment) the invoice, all in the caller's transaction. `by`
+    /// names who moved it in the timeline (an officer, or a party to a transfer).
     /// Returns the application's reference.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn move_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, officer: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
-        let to = next_status(row.status, action, service.payment, service.collection).ok_or(AppError::field("", Problem::NotAllowedNow))?;
+    pub(super) async fn move_in(&self, tx: &mut Transaction<'static, Any>, row: &ApplicationRow, service: &Service, action: Action, actor: Actor, by: Option<&Account>, details: MoveDetails<'_>) -> Result<String, AppError> {
+        let to = next_status(row.status, action, Shape::of(service)).ok_or(AppError::field("", Problem::NotAllowedNow))?;
         let now = self.now();
         let new_reference = match &row.reference {
             Some(_) => None,
@@ -49,7 +50,7 @@ impl Applications {
         let change = Move {
             to,
             reference: new_reference.as_deref(),
-            claimed_by: officer.filter(|_| details.claim).map(|o| o.id),
+            claimed_by: by.filter(|_| details.claim).map(|o| o.id),
             officer_note,
             collection_centre: details.centre,
             // A corrected application keeps its place in the queue.
@@ -59,11 +60,11 @@ impl Applications {
         if !store::move_status(tx, row, &change, now).await? {
             return Err(moved());
         }
-        let officer_name = officer.map(Account::full_name);
+        let by_name = by.map(Account::full_name);
         let event = NewEvent {
             application_id: row.id,
             actor,
-            actor_name: officer_name.as_deref(),
+            actor_name: by_name.as_deref(),
             action,
             from: row.status,
             to,
@@ -81,6 +82,13 @@ impl Applications {
             invoices::cancel_open(tx, row.id).await?;
         }
         let reference = new_reference.or(row.reference.clone()).unwrap_or_default();
+        // A transfer: the other party is asked with the submission, the register ordered with the approval.
+        if to == Status::AwaitingConfirmation {
+            self.ask_counterparty_in(tx, row, service, &reference, now).await?;
+        }
+        if action == Action::Approve && Shape::of(service).transfer {
+            self.order_owner_change_in(tx, row, service, &reference, now).await?;
+        }
         // The document is issued with the move that earns it: both commit, or neither.
         if to == Status::Approved || action == Action::Deliver {
             self.issue_document_in(tx, row, service, &reference, details.facts).await?;

@@ -49,7 +49,7 @@ impl Applications {
     pub async fn officer_view(&self, officer: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
         let row = self.agency_application(officer, reference).await?;
         let service = self.service(&row.service_slug)?;
-        let actions = officer_actions(row.status, service.payment, service.collection)
+        let actions = officer_actions(row.status, Shape::of(service))
             .into_iter()
             // Deciding is for the officer who claimed the application.
             .filter(|a| !needs_claim(*a) || row.claimed_by == Some(officer.id))
@@ -87,6 +87,10 @@ impl Applications {
             None
         };
         let service = self.service(&row.service_slug)?;
+        // A transfer is approved only while the register still gives the vehicle to the seller.
+        if action == Action::Approve {
+            self.check_still_owners(&row, service, officer.id, "approval").await?;
+        }
         let details = MoveDetails { note: (!note.is_empty()).then_some(note), centre: centre.as_deref(), facts: None, claim: action == Action::Claim };
         self.apply_move(&row, service, action, Actor::Officer, Some(officer), details).await?;
         Ok(())

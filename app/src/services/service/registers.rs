@@ -7,6 +7,7 @@ use crate::issued::views::FactLine;
 use crate::registers::orders::{self, OrderKind};
 use crate::registers::{mask_chassis, normalise_key, Asker, FinePayment, Vehicle};
 use crate::services::answers::{Answers, NOTICE_AMOUNT_CENTS, NOTICE_DATE, NOTICE_OFFENCE_EN, NOTICE_OFFENCE_SW, NOTICE_VEHICLE};
+use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_VEHICLE};
 use crate::services::catalogue::{Delivery, FormField, Lookup};
 
 impl Applications {
@@ -53,6 +54,21 @@ impl Applications {
                     let taken = self.registers.business_names_like(&value, &asker).await?.into_iter().any(|b| b.status == "registered");
                     taken.then_some(Problem::BusinessNameTaken)
                 }
+                Lookup::NtsaVehicleOwned => match self.transferable_vehicle(&citizen.id_number, &value, &asker).await? {
+                    Err(problem) => Some(problem),
+                    Ok(vehicle) => {
+                        answers.insert(field.name.clone(), vehicle.registration_number.clone());
+                        answers.insert(REGISTER_VEHICLE.into(), describe_vehicle(&vehicle));
+                        None
+                    }
+                },
+                Lookup::Counterparty => match self.counterparty(citizen, &value).await? {
+                    Err(problem) => Some(problem),
+                    Ok(other) => {
+                        answers.insert(REGISTER_COUNTERPARTY_NAME.into(), other.full_name());
+                        None
+                    }
+                },
             };
             if let Some(problem) = problem {
                 problems.push(crate::errors::FieldProblem::new(&field.name, problem));
@@ -159,6 +175,11 @@ fn answer_facts(service: &Service, answers: &Answers) -> Vec<FactLine> {
             Some(FactLine { en: field.label.en.clone(), sw: field.label.get(crate::i18n::Locale::sw), value })
         })
         .collect()
+}
+
+/// `Toyota Probox (2015), White`: how a transfer names the vehicle to both parties.
+pub fn describe_vehicle(vehicle: &Vehicle) -> String {
+    format!("{} {} ({}), {}", vehicle.make, vehicle.model, vehicle.year, vehicle.colour)
 }
 
 /// A vehicle search result's lines, from the register's record.
