@@ -41,6 +41,9 @@ SOAK_GROWTH_MIB_PER_10_MINUTES = 5
 # of a busy portal), one recount must stay well inside a page's time.
 PERFORMANCE_APPLICATIONS = 1_000_000
 PERFORMANCE_QUERY_MS = 300
+# Issued documents: drawing one (on issue, and again on each download) and checking a QR code offline.
+DOCUMENT_P99_MS = 50
+VERIFICATIONS_PER_SECOND = 5_000
 SOAK_BUDGETS = ("zero errors other than intended 429s",
                 f"flat memory: growth after the warm-up < {SOAK_GROWTH_MIB_PER_10_MINUTES} MiB per 10 minutes",
                 "database counts match what the load generator did")
@@ -503,6 +506,36 @@ class Report:
         lines.append(table(["database", "applications", "generated in", "median", "runs"], rows))
         self.sections.append("\n".join(lines))
 
+    # 9 ------------------------------------------------------------ issued documents
+
+    def documents(self):
+        r = self.results
+        found = r.json("documents")
+        lines = ["## 9. Issued documents", "",
+                 "`raia-bench documents`: vehicle search results issued one after another as `Issuer` issues them (the "
+                 "claims signed with Ed25519, the A4 PDF drawn with its QR code; a download draws it again, so this is a "
+                 "download's cost too; the database row, one insert, is left out), then their QR payloads verified with "
+                 "the published JWK set alone, as an offline verifier does, on one core.", ""]
+        area = "9. Issued documents"
+        if not found:
+            why = r.why("documents") or "did not run"
+            lines.append(f"Not measured: {why}")
+            self.budget(area, f"a document drawn in p99 ≤ {DOCUMENT_P99_MS} ms", lambda: fail(NotMeasured(why)))
+            self.budget(area, f"≥ {VERIFICATIONS_PER_SECOND:,} offline verifications/s", lambda: fail(NotMeasured(why)))
+        else:
+            t = found["issue_ms"]
+            lines.append(table(["", "figure"], [
+                ["documents issued", f"{found['documents']:,} in {found['issue_seconds']} s"],
+                ["per document", f"p50 {ms(t['p50'])}, p99 {ms(t['p99'])}, slowest {ms(t['max'])}"],
+                ["PDF size (average)", f"{found['pdf_kb_average']} KB"],
+                ["QR payloads verified offline", f"{found['verifications']:,} in {found['verify_seconds']} s"],
+                ["verifications per second", f"{found['verifications_per_second']:,.0f} ({found['verify_us_each']} µs each)"],
+            ]))
+            self.budget(area, f"a document drawn in p99 ≤ {DOCUMENT_P99_MS} ms", lambda: (ms(t["p99"]), t["p99"] <= DOCUMENT_P99_MS and found["documents"] >= 1000))
+            self.budget(area, f"≥ {VERIFICATIONS_PER_SECOND:,} offline verifications/s",
+                        lambda: (f"{found['verifications_per_second']:,.0f}/s", found["verifications_per_second"] >= VERIFICATIONS_PER_SECOND and found["verifications"] >= 100_000))
+        self.sections.append("\n".join(lines))
+
     # 7 ------------------------------------------------------------ soak
 
     def soak(self):
@@ -582,6 +615,7 @@ class Report:
         self.soak()
         if not only_soak:
             self.performance_query()
+            self.documents()
         title = "# Benchmarks: the soak alone" if only_soak else "# Benchmarks"
         written_by = ("Written by `bench/run.sh soak`: only the soak ran; `./dev.sh bench` measures everything and "
                       "rewrites BENCHMARKS.md." if only_soak else

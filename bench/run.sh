@@ -9,6 +9,7 @@
 #      callbacks) against a fresh server; errors, memory over time, database counts
 #   8. the /performance page's queries over a million generated applications, SQLite and
 #      PostgreSQL
+#   9. issued documents: 1,000 signed and drawn as PDFs, 100,000 QR payloads verified offline
 #
 # `bench/run.sh soak` (or `./dev.sh bench soak`) runs the soak alone and writes its report to
 # target/BENCHMARKS-soak.md, leaving BENCHMARKS.md as the last full run wrote it.
@@ -349,6 +350,11 @@ performance_query() {
   measure performance-query json "$BENCH_BIN" performance-query --applications "$PERFORMANCE_APPLICATIONS" "${postgres[@]}"
 }
 
+# Issued documents: signing and drawing each PDF, then verifying QR payloads offline.
+documents_bench() {
+  measure documents json "$BENCH_BIN" documents --documents 1000 --verifications 100000
+}
+
 # ---------------------------------------------------------------- the run
 
 # What was measured, and when: the report names the commit and the time the run started.
@@ -432,6 +438,7 @@ main() {
   postgres_callbacks
   soak
   performance_query
+  documents_bench
 
   say "writing BENCHMARKS.md"
   python3 bench/report.py "$RESULTS" "$ROOT/BENCHMARKS.md"

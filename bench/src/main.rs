@@ -9,6 +9,7 @@
 mod args;
 mod callbacks;
 mod check_payments;
+mod documents;
 mod hashes;
 mod invoices;
 mod login_rush;
@@ -48,6 +49,9 @@ usage: raia-bench <command> [--flag value ...]
                                               /performance's queries over N generated applications in a
                                               fresh SQLite database (and PostgreSQL with --postgres-url or
                                               TEST_DATABASE_URL): the median of the runs, in ms
+  documents       [--documents 1000] [--verifications 100000]
+                                              issued documents: each signed and drawn as its PDF (ms per
+                                              document), then QR payloads verified with the JWK set alone
   soak            --base-url URL --database-url URL [--seconds 600] [--journey-every 2]
                   [--browse-rate 5] [--guess-rate 2] [--server-pid PID]
                                               mixed traffic at a steady rate (browse, log in, apply, pay,
@@ -74,6 +78,7 @@ async fn main() {
         "check-payments" => check_payments::command(&args).await,
         "soak" => soak::command(&args).await,
         "performance-query" => performance_query::command(&args).await,
+        "documents" => documents::command(&args).await,
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

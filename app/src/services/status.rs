@@ -221,8 +221,8 @@ pub fn next_status(status: Status, action: Action, shape: Shape) -> Option<Statu
     match (status, action) {
         // A transfer: the other party confirms first, then the fee is due.
         (S::Draft, A::Submit) if transfer => Some(S::AwaitingConfirmation),
-        (S::AwaitingConfirmation, A::Confirm) if paid_before_review => Some(S::AwaitingPayment),
-        (S::AwaitingConfirmation, A::Confirm) => Some(S::Submitted),
+        (S::AwaitingConfirmation, A::Confirm) if transfer && paid_before_review => Some(S::AwaitingPayment),
+        (S::AwaitingConfirmation, A::Confirm) if transfer => Some(S::Submitted),
         // Either party may call it off until an officer approves (a paid fee is refunded).
         (S::AwaitingConfirmation | S::AwaitingPayment | S::Submitted | S::Paid | S::UnderReview, A::Cancel) if transfer => Some(S::Withdrawn),
         // The register has carried out the approved transfer.
