@@ -8,6 +8,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::{next_step_text, format_time, StatusBadge, Timeline};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{my_application, my_applications, WithdrawApplication};
+use crate::pages::vehicles::CancelTransferForm;
 use crate::services::transfers_api::CancelTransfer;
 use crate::services::catalogue::FieldKind;
 use crate::money::format_kes;
@@ -132,10 +133,9 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
     let withdraw = ServerAction::<WithdrawApplication>::new();
     let problems = FormProblems::new(withdraw);
     let can_withdraw = app.actions.contains(&Action::Withdraw);
-    let cancel = ServerAction::<CancelTransfer>::new();
-    let cancel_problems = FormProblems::new(cancel);
+    let cancel_problems = FormProblems::new(ServerAction::<CancelTransfer>::new());
     let can_cancel = app.actions.contains(&Action::Cancel);
-    let (cancel_reference, cancel_version) = (app.reference.clone(), app.version.to_string());
+    let cancel_reference = app.reference.clone();
     view! {
         <ErrorSummary problems=cancel_problems />
         <ErrorSummary problems />
@@ -158,17 +158,7 @@ fn CitizenActions(app: ApplicationDetails) -> impl IntoView {
                 </ActionForm>
             </details>
         })}
-        {can_cancel.then(|| view! {
-            <details class="details">
-                <summary>{t!(i18n, vehicles.cancel_title)}</summary>
-                <p>{t!(i18n, vehicles.cancel_body)}</p>
-                <ActionForm action=cancel>
-                    <input type="hidden" name="reference" value=cancel_reference.clone() />
-                    <input type="hidden" name="version" value=cancel_version.clone() />
-                    <SubmitButton label=t_string!(i18n, vehicles.cancel).to_string() />
-                </ActionForm>
-            </details>
-        })}
+        {can_cancel.then(|| view! { <CancelTransferForm reference=cancel_reference.clone() version=app.version /> })}
     }
 }
 

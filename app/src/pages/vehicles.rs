@@ -144,10 +144,9 @@ fn TransferDetails(transfer: TransferView) -> impl IntoView {
     let query = use_query_map();
     let send = ServerAction::<SendTransferCode>::new();
     let accept = ServerAction::<AcceptTransfer>::new();
-    let cancel = ServerAction::<CancelTransfer>::new();
     let send_problems = FormProblems::new(send);
     let accept_problems = FormProblems::new(accept);
-    let cancel_problems = FormProblems::new(cancel);
+    let cancel_problems = FormProblems::new(ServerAction::<CancelTransfer>::new());
     let sent = query.read_untracked().get("sent").is_some();
     let just_accepted = query.read_untracked().get("accepted").is_some();
     let lead = t_string!(i18n, vehicles.transfer_lead).to_string().replace("{seller}", &transfer.seller_name);
@@ -155,7 +154,6 @@ fn TransferDetails(transfer: TransferView) -> impl IntoView {
     let reference = transfer.reference.clone();
     let (send_reference, accept_reference, cancel_reference) = (reference.clone(), reference.clone(), reference.clone());
     let version = transfer.version.to_string();
-    let cancel_version = version.clone();
     view! {
         <PageTitle title=format!("{} {}", t_string!(i18n, vehicles.transfer_title), transfer.registration_number) />
         <div class="narrow">
@@ -206,17 +204,25 @@ fn TransferDetails(transfer: TransferView) -> impl IntoView {
                     })}
                 </section>
             })}
-            {transfer.can_cancel.then(|| view! {
-                <details class="details">
-                    <summary>{t!(i18n, vehicles.cancel_title)}</summary>
-                    <p>{t!(i18n, vehicles.cancel_body)}</p>
-                    <ActionForm action=cancel>
-                        <input type="hidden" name="reference" value=cancel_reference.clone() />
-                        <input type="hidden" name="version" value=cancel_version.clone() />
-                        <SubmitButton label=t_string!(i18n, vehicles.cancel).to_string() />
-                    </ActionForm>
-                </details>
-            })}
+            {transfer.can_cancel.then(|| view! { <CancelTransferForm reference=cancel_reference.clone() version=transfer.version /> })}
         </div>
+    }
+}
+
+/// "Cancel the transfer", folded away, for either party (the owner on the application's page).
+#[component]
+pub fn CancelTransferForm(reference: String, version: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let cancel = ServerAction::<CancelTransfer>::new();
+    view! {
+        <details class="details">
+            <summary>{t!(i18n, vehicles.cancel_title)}</summary>
+            <p>{t!(i18n, vehicles.cancel_body)}</p>
+            <ActionForm action=cancel>
+                <input type="hidden" name="reference" value=reference />
+                <input type="hidden" name="version" value=version.to_string() />
+                <SubmitButton label=t_string!(i18n, vehicles.cancel).to_string() />
+            </ActionForm>
+        </details>
     }
 }

@@ -16,7 +16,7 @@ use crate::request::with_status;
 use crate::services::service::{Applications, FormTarget};
 
 #[cfg(feature = "ssr")]
-fn applications() -> Result<Applications, AppError> {
+pub(crate) fn applications() -> Result<Applications, AppError> {
     crate::request::service::<Applications>()
 }
 

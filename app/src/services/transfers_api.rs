@@ -10,12 +10,7 @@ use crate::identity::web::logged_in;
 #[cfg(feature = "ssr")]
 use crate::request::with_status;
 #[cfg(feature = "ssr")]
-use crate::services::service::Applications;
-
-#[cfg(feature = "ssr")]
-fn applications() -> Result<Applications, AppError> {
-    crate::request::service::<Applications>()
-}
+use crate::services::api::applications;
 
 #[cfg(feature = "ssr")]
 fn transfer_page(reference: &str) -> String {
