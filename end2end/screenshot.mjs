@@ -10,7 +10,12 @@ for (const [width, height] of [[360, 740], [1280, 800]]) {
     const context = await browser.newContext({ viewport: { width, height } });
     await context.addCookies([{ name: "i18n_pref_locale", value: lang, url: base }]);
     const page = await context.newPage();
-    for (const path of paths) {
+    for (const entry of paths) {
+      const [path, cookie] = entry.split("|");
+      if (cookie) {
+        const [name, ...value] = cookie.split("=");
+        await context.addCookies([{ name, value: value.join("="), url: base }]);
+      }
       await page.goto(base + path);
       const name = `${path.replace(/[^a-z0-9]+/gi, "_")}_${width}_${lang}.png`;
       await page.screenshot({ path: `${out}/${name}`, fullPage: true });
