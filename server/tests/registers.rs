@@ -85,6 +85,30 @@ async fn a_fine_is_looked_up_by_notice_number_and_its_amount_comes_from_the_noti
 }
 
 #[tokio::test]
+async fn a_driving_licence_renewal_reads_the_licence_from_the_register() {
+    for test_db in TestDb::all().await {
+        let server = server(test_db).await;
+        let citizen = account(&server, "12345678").await;
+        let apps = &server.state.applications;
+        let draft = FormTarget::Draft { service: "driving-licence-renewal".into() };
+        assert_eq!(problem(apps.save_step(&citizen, &draft, 0, &answers(&[("licence_number", "DL0000000"), ("period", "1-year")])).await), Problem::LicenceUnknown);
+        // Otieno's licence.
+        assert_eq!(problem(apps.save_step(&citizen, &draft, 0, &answers(&[("licence_number", "DL2345678"), ("period", "1-year")])).await), Problem::LicenceNotYours);
+        // Her own; an expiry date or classes posted with it are not taken.
+        let typed = answers(&[("licence_number", "dl 1234567"), ("period", "3-years"), ("register.licence_expiry", "2099-12-31"), ("expiry_date", "2099-12-31")]);
+        apps.save_step(&citizen, &draft, 0, &typed).await.unwrap();
+        apps.accept_declaration(&citizen, &draft, true).await.unwrap();
+        let reference = apps.submit(&citizen, &draft).await.unwrap();
+        let details = apps.my_application(&citizen, &reference).await.unwrap();
+        assert_eq!(details.answers.get("licence_number").map(String::as_str), Some("DL1234567"));
+        assert_eq!(details.answers.get("register.licence_expiry").map(String::as_str), Some("2027-04-30"));
+        assert_eq!(details.answers.get("register.licence_classes").map(String::as_str), Some("B"));
+        assert!(!details.answers.contains_key("expiry_date"));
+        server.test_db.drop_database().await;
+    }
+}
+
+#[tokio::test]
 async fn a_notice_is_paid_once_however_many_payments_race_for_it() {
     for test_db in TestDb::all().await {
         let server = server(test_db).await;

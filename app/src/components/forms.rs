@@ -96,6 +96,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::CounterpartyUnknown => t_string!(i18n, problems.counterparty_unknown).to_string(),
         Problem::CounterpartyIsYou => t_string!(i18n, problems.counterparty_is_you).to_string(),
         Problem::VehicleOwnerChanged => t_string!(i18n, problems.vehicle_owner_changed).to_string(),
+        Problem::LicenceUnknown => t_string!(i18n, problems.licence_unknown).to_string(),
+        Problem::LicenceNotYours => t_string!(i18n, problems.licence_not_yours).to_string(),
         Problem::BusinessNameTaken => t_string!(i18n, problems.business_name_taken).to_string(),
     }
 }

@@ -110,6 +110,10 @@ pub enum Problem {
     CounterpartyIsYou,
     /// The vehicle is no longer registered to the person transferring it.
     VehicleOwnerChanged,
+    /// NTSA's register has no driving licence with this number.
+    LicenceUnknown,
+    /// The driving licence is registered to another ID number.
+    LicenceNotYours,
 }
 
 /// Why a password is easy to guess, in our own words (not the estimator's English text).

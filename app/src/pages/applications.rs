@@ -206,7 +206,7 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
                         }
                     }).collect_view()}
                     {notice_facts(i18n, &app)}
-                    {transfer_facts(i18n, &app)}
+                    {register_facts(i18n, &app)}
                 </dl>
                 {(!app.documents.is_empty()).then(|| view! {
                     <h2>{t!(i18n, applications.documents)}</h2>
@@ -226,17 +226,22 @@ pub fn ApplicationView(app: ApplicationDetails, citizen: bool, #[prop(optional)]
     }
 }
 
-/// What the registers said of a transfer's answers: the vehicle as NTSA describes it, and
-/// the buyer's name as their account gives it.
-fn transfer_facts(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, app: &ApplicationDetails) -> Option<impl IntoView> {
-    use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_VEHICLE};
-    let vehicle = app.answers.get(REGISTER_VEHICLE)?.clone();
-    let buyer = app.answers.get(REGISTER_COUNTERPARTY_NAME).cloned().unwrap_or_default();
-    let row = |label: String, value: String| view! { <div class="summary-list__row"><dt class="summary-list__key">{label}</dt><dd class="summary-list__value">{value}</dd></div> };
-    Some(view! {
-        {row(t_string!(i18n, vehicles.vehicle).to_string(), vehicle)}
-        {row(t_string!(i18n, vehicles.buyer).to_string(), buyer)}
+/// What the registers said of the answers (a transfer's vehicle and buyer, a driving
+/// licence's classes and expiry): the citizen and the officer read the record, not the form.
+fn register_facts(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, app: &ApplicationDetails) -> impl IntoView {
+    use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_LICENCE_CLASSES, REGISTER_LICENCE_EXPIRY, REGISTER_VEHICLE};
+    [
+        (REGISTER_VEHICLE, t_string!(i18n, vehicles.vehicle).to_string()),
+        (REGISTER_COUNTERPARTY_NAME, t_string!(i18n, vehicles.buyer).to_string()),
+        (REGISTER_LICENCE_CLASSES, t_string!(i18n, vehicles.licence_classes).to_string()),
+        (REGISTER_LICENCE_EXPIRY, t_string!(i18n, vehicles.licence_expiry).to_string()),
+    ]
+    .into_iter()
+    .filter_map(|(key, label)| {
+        let value = app.answers.get(key)?.clone();
+        Some(view! { <div class="summary-list__row"><dt class="summary-list__key">{label}</dt><dd class="summary-list__value">{value}</dd></div> })
     })
+    .collect_view()
 }
 
 /// What NTSA's record says of the notice a fine application pays: the citizen sees what

@@ -128,6 +128,9 @@ pub enum Lookup {
     /// A registration number NTSA's register gives to the citizen themself, with no caveat
     /// standing in the way of a transfer.
     NtsaVehicleOwned,
+    /// A driving licence NTSA's register gives to the citizen themself; its classes and expiry
+    /// come from the register, never from the form.
+    NtsaDrivingLicence,
     /// (An ID number field.) The other party of a transfer: another citizen with a Raia
     /// account, who must confirm it from that account.
     Counterparty,

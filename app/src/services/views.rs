@@ -20,6 +20,9 @@ pub const NOTICE_DATE: &str = "notice.date";
 /// registry) gives it.
 pub const REGISTER_VEHICLE: &str = "register.vehicle";
 pub const REGISTER_COUNTERPARTY_NAME: &str = "register.counterparty_name";
+/// A driving licence's classes and expiry (`YYYY-MM-DD`), as NTSA's register holds them.
+pub const REGISTER_LICENCE_CLASSES: &str = "register.licence_classes";
+pub const REGISTER_LICENCE_EXPIRY: &str = "register.licence_expiry";
 
 /// One row of "My applications" (drafts included).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

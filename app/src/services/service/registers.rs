@@ -7,7 +7,7 @@ use crate::issued::views::FactLine;
 use crate::registers::orders::{self, OrderKind};
 use crate::registers::{mask_chassis, normalise_key, Asker, FinePayment, Vehicle};
 use crate::services::answers::{Answers, NOTICE_AMOUNT_CENTS, NOTICE_DATE, NOTICE_OFFENCE_EN, NOTICE_OFFENCE_SW, NOTICE_VEHICLE};
-use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_VEHICLE};
+use crate::services::views::{REGISTER_COUNTERPARTY_NAME, REGISTER_LICENCE_CLASSES, REGISTER_LICENCE_EXPIRY, REGISTER_VEHICLE};
 use crate::services::catalogue::{Delivery, FormField, Lookup};
 
 impl Applications {
@@ -59,6 +59,16 @@ impl Applications {
                     Ok(vehicle) => {
                         answers.insert(field.name.clone(), vehicle.registration_number.clone());
                         answers.insert(REGISTER_VEHICLE.into(), describe_vehicle(&vehicle));
+                        None
+                    }
+                },
+                Lookup::NtsaDrivingLicence => match self.registers.driving_licence(&value, &asker).await? {
+                    None => Some(Problem::LicenceUnknown),
+                    Some(licence) if normalise_key(&licence.id_number) != normalise_key(&citizen.id_number) => Some(Problem::LicenceNotYours),
+                    Some(licence) => {
+                        answers.insert(field.name.clone(), licence.licence_number);
+                        answers.insert(REGISTER_LICENCE_CLASSES.into(), licence.classes);
+                        answers.insert(REGISTER_LICENCE_EXPIRY.into(), licence.expires_on);
                         None
                     }
                 },
