@@ -126,9 +126,10 @@ async fn post(server: &TestServer, path: &str, content_type: &str, body: &[u8], 
 
 /// Tables whose rows a refused request changes on purpose: an intruder's own session is
 /// touched as it is used, every attempt counts towards the caller's rate limits, a wrong
-/// current password is a security event, and a well-formed callback reporting money Raia
-/// cannot match is kept for staff (money is never lost, even when it cannot be used).
-const CHANGED_ON_PURPOSE: &[&str] = &["sessions", "rate_limit_hits", "login_attempts_by_ip", "security_events", "payments_needing_attention"];
+/// current password is a security event, a well-formed callback reporting money Raia
+/// cannot match is kept for staff (money is never lost, even when it cannot be used), and
+/// every look at an agency's register is written in its log of who asked.
+const CHANGED_ON_PURPOSE: &[&str] = &["sessions", "rate_limit_hits", "login_attempts_by_ip", "security_events", "payments_needing_attention", "register_calls"];
 
 #[tokio::test]
 async fn hostile_bodies_never_break_the_server_or_change_a_row() {
