@@ -9,6 +9,7 @@ use crate::pages::register::{RegisterDetailsPage, RegisterPage};
 use crate::pages::admin::AdminPage;
 use crate::pages::admin_claims::AdminClaimsPage;
 use crate::pages::admin_messages::AdminMessagesPage;
+use crate::pages::admin_registers::AdminRegistersPage;
 use crate::pages::account::{AccountPage, AccountSessionsPage};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::account_contact::{ContactConfirmPage, EmailChangePage, PhoneChangePage};
@@ -118,6 +119,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/claims") view=AdminClaimsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/messages") view=AdminMessagesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/registers") view=AdminRegistersPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />

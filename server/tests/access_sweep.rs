@@ -137,6 +137,7 @@ const SERVER_FUNCTIONS: &[(&str, Class, &str)] = &[
     ("/api/admin/messages", Admin, ""),
     ("/api/admin/status", Admin, "kind=outage&title_en=Down&title_sw=Down&body_en=Down&body_sw=Down&starts=2026-01-01T00%3A00&ends=2030-01-01T00%3A00"),
     ("/api/admin/payments", Admin, ""),
+    ("/api/admin/registers", Admin, ""),
 ];
 
 /// What a page or download shows, and so what an intruder must get from it.
@@ -173,6 +174,7 @@ const PAGES: &[(&str, Page)] = &[
     ("/admin/claims", Page::Private),
     ("/admin/messages", Page::Private),
     ("/admin/payments", Page::Private),
+    ("/admin/registers", Page::Private),
     ("/admin/status", Page::EmptyForm),
     ("/admin/support", Page::OfficersList),
 ];

@@ -263,6 +263,9 @@ async fn no_step_transfers_a_vehicle_the_seller_no_longer_owns() {
         assert_eq!(owner_of(&server, "KCB 456K").await, "45678901");
         assert_eq!(count(&server, "SELECT COUNT(*) FROM register_orders WHERE kind = 'change_owner' AND status = 'refused'").await, 1);
         assert_eq!(status_of(&server, &wanjiku, &second).await, Status::Approved, "not completed: an admin must look at it");
+        let admin = log_in(&server, "30000000", "Raia staff demo 2026", "+254700000100").await;
+        let page = server.client.get(format!("{}/admin/registers", server.base)).header("cookie", &admin).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&second) && page.contains("Owner change") && page.contains("NotTheOwner"), "the admin sees the refused owner change");
         server.test_db.drop_database().await;
     }
 }

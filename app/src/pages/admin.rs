@@ -32,6 +32,7 @@ pub fn AdminPage() -> impl IntoView {
                         <p><a href="/admin/claims">{t!(i18n, admin.claims_link)}</a></p>
                         <p><a href="/admin/payments">{t!(i18n, admin.payments_link)}</a></p>
                         <p><a href="/admin/messages">{t!(i18n, admin_messages.link)}</a></p>
+                        <p><a href="/admin/registers">{t!(i18n, admin_registers.title)}</a></p>
                         <p><a href="/admin/status">{t!(i18n, admin_status.link)}</a></p>
                         <p><a href="/admin/support">{t!(i18n, support.desk_link)}</a></p>
                         <div class="table-wrap">

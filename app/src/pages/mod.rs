@@ -30,3 +30,4 @@ pub mod performance;
 pub mod documents;
 pub mod receipts;
 pub mod vehicles;
+pub mod admin_registers;

@@ -55,6 +55,42 @@ pub async fn exists<'e, E: Executor<'e, Database = Any>>(executor: E, kind: Orde
     Ok(found.is_some())
 }
 
+/// An order staff must look at: refused by the register for good (a notice paid at a
+/// station meanwhile, a vehicle sold outside Raia), or still failing after three attempts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderNeedingAttention {
+    pub kind: String,
+    pub subject: String,
+    pub application_reference: String,
+    pub status: String,
+    pub attempts: i64,
+    pub outcome: Option<String>,
+    pub created_at: i64,
+}
+
+/// Refused orders, and due ones failing for a while, newest first.
+pub async fn needing_attention<'e, E: Executor<'e, Database = Any>>(executor: E, limit: i64) -> Result<Vec<OrderNeedingAttention>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.kind, o.subject, a.reference, o.status, o.attempts, o.outcome, o.created_at FROM register_orders o JOIN applications a ON a.id = o.application_id \
+         WHERE o.status = 'refused' OR (o.status = 'due' AND o.attempts >= 3) ORDER BY o.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| OrderNeedingAttention {
+            kind: row.get("kind"),
+            subject: row.get("subject"),
+            application_reference: row.get::<Option<String>, _>("reference").unwrap_or_default(),
+            status: row.get("status"),
+            attempts: row.get("attempts"),
+            outcome: row.get("outcome"),
+            created_at: row.get("created_at"),
+        })
+        .collect())
+}
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Delivered {
     pub done: u64,
