@@ -34,7 +34,7 @@ test("the catalogue finds services by keyword and agency, with or without JavaSc
   await plain.goto("/services");
   await plain.getByLabel("Agency").selectOption({ label: "National Transport and Safety Authority" });
   await plain.getByRole("button", { name: "Search" }).click();
-  await expect(plain.getByRole("status")).toHaveText("3 services");
+  await expect(plain.getByRole("status")).toHaveText("4 services");
   await expect(plain.getByRole("link", { name: "Renew a driving licence" })).toBeVisible();
   await context.close();
 });
