@@ -28,7 +28,7 @@ pub fn MyVehiclesPage() -> impl IntoView {
                 match mine.await {
                     Ok(mine) => view! {
                         {(!mine.transfers_to_me.is_empty()).then(|| view! {
-                            <section class="panel" aria-labelledby="to-you-title">
+                            <section class="panel panel--apart" aria-labelledby="to-you-title">
                                 <h2 id="to-you-title">{t!(i18n, vehicles.to_you_title)}</h2>
                                 <ul class="list">
                                     {mine.transfers_to_me.iter().map(|transfer| view! {
@@ -57,7 +57,7 @@ pub fn MyVehiclesPage() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                        <p><a class="button" href="/services/vehicle-transfer">{t!(i18n, vehicles.transfer_one)}</a></p>
+                        <p><a class="button button--secondary" href="/services/vehicle-transfer">{t!(i18n, vehicles.transfer_one)}</a></p>
                     }.into_any(),
                     Err(AppError::NotLoggedIn) => ().into_any(),
                     Err(_) => view! { <p>{t!(i18n, problems.unavailable)}</p> }.into_any(),
@@ -108,7 +108,7 @@ pub fn VehiclePage() -> impl IntoView {
                             )}
                         </dl>
                         {vehicle.caveats.is_empty().then(|| view! {
-                            <p><a class="button" href="/services/vehicle-transfer">{t!(i18n, vehicles.transfer_one)}</a></p>
+                            <p><a class="button button--secondary" href="/services/vehicle-transfer">{t!(i18n, vehicles.transfer_one)}</a></p>
                         })}
                         <p><a href="/my-vehicles">{t!(i18n, vehicles.back)}</a></p>
                     }.into_any(),
@@ -191,7 +191,7 @@ fn TransferDetails(transfer: TransferView) -> impl IntoView {
                     }}
                     <ActionForm action=send>
                         <input type="hidden" name="reference" value=send_reference.clone() />
-                        <button type="submit" class=if sent { "link-button" } else { "button" }>{t!(i18n, vehicles.send_code)}</button>
+                        <button type="submit" class=if sent { "link-button" } else { "button button--primary" }>{t!(i18n, vehicles.send_code)}</button>
                     </ActionForm>
                     {sent.then(|| view! {
                         <ActionForm action=accept>
