@@ -79,11 +79,11 @@ pub async fn command(args: &Args) -> BenchResult<()> {
         "{}",
         serde_json::json!({
             "documents": documents,
-            "issue_seconds": round_ms(issue_seconds * 1000.0) / 1000.0,
+            "issue_seconds": (issue_seconds * 100.0).round() / 100.0,
             "issue_ms": { "p50": percentile(&mut issue_times, 50.0), "p99": percentile(&mut issue_times, 99.0), "max": percentile(&mut issue_times, 100.0) },
             "pdf_kb_average": bytes / documents / 1024,
             "verifications": verifications,
-            "verify_seconds": round_ms(verify_seconds * 1000.0) / 1000.0,
+            "verify_seconds": (verify_seconds * 100.0).round() / 100.0,
             "verifications_per_second": (verifications as f64 / verify_seconds).round(),
             "verify_us_each": (verify_seconds * 1e6 / verifications as f64 * 10.0).round() / 10.0,
         })
