@@ -50,7 +50,7 @@ pub fn MyVehiclesPage() -> impl IntoView {
                                         <li class="application-list__item">
                                             <p class="caption mono">{vehicle.registration_number.clone()}</p>
                                             <h2 class="application-list__title">{format!("{} {} ({})", vehicle.make, vehicle.model, vehicle.year)}</h2>
-                                            <p>{vehicle.colour.clone()} " · " {insurance_text(i18n, &vehicle)}</p>
+                                            <p>{vehicle.colour.clone()} " · " {t!(i18n, vehicles.insurance)} ": " {insurance_text(i18n, &vehicle)}</p>
                                             <p><a href=format!("/my-vehicles/{}", vehicle.slug)>{t!(i18n, vehicles.details)} <span class="visually-hidden">" " {vehicle.registration_number.clone()}</span></a></p>
                                         </li>
                                     }).collect_view()}
