@@ -21,6 +21,16 @@ fn code_flow(application_id: i64) -> String {
     format!("transfer:{application_id}")
 }
 
+/// The registration number a transfer is for (as the register confirmed it in the form).
+fn registration_of(row: &ApplicationRow, service: &Service) -> String {
+    service.transfer_fields().and_then(|(vehicle, _)| row.answers.get(&vehicle.name)).cloned().unwrap_or_default()
+}
+
+/// The account named as a transfer's other party.
+async fn buyer_id<'e, E: sqlx::Executor<'e, Database = Any>>(executor: E, application_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT account_id FROM transfer_parties WHERE application_id = $1").bind(application_id).fetch_optional(executor).await
+}
+
 /// Who a citizen is to a transfer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Party {
@@ -78,7 +88,7 @@ impl Applications {
         if service.transfer_fields().is_none() || row.status == Status::Draft {
             return Err(AppError::NotFound);
         }
-        let buyer: i64 = sqlx::query_scalar("SELECT account_id FROM transfer_parties WHERE application_id = $1").bind(row.id).fetch_optional(self.db.pool()).await?.ok_or(AppError::NotFound)?;
+        let buyer = buyer_id(self.db.pool(), row.id).await?.ok_or(AppError::NotFound)?;
         let party = if row.account_id == citizen.id {
             Party::Owner
         } else if buyer == citizen.id {
@@ -90,12 +100,11 @@ impl Applications {
     }
 
     fn transfer_view(&self, row: &ApplicationRow, service: &Service, seller_name: String, accepted: bool, viewer: &Account) -> TransferView {
-        let registration = service.transfer_fields().and_then(|(vehicle, _)| row.answers.get(&vehicle.name)).cloned().unwrap_or_default();
         TransferView {
             reference: row.reference.clone().unwrap_or_default(),
             version: row.version,
             status: row.status,
-            registration_number: registration,
+            registration_number: registration_of(row, service),
             vehicle: row.answers.get(REGISTER_VEHICLE).cloned().unwrap_or_default(),
             seller_name,
             accepted,
@@ -135,7 +144,7 @@ impl Applications {
         if party != Party::Buyer || row.status != Status::AwaitingConfirmation {
             return Err(AppError::field("", Problem::NotAllowedNow));
         }
-        let registration = self.transfer_view(&row, service, String::new(), false, citizen).registration_number;
+        let registration = registration_of(&row, service);
         let now = self.now();
         let flow = code_flow(row.id);
         let mut tx = self.db.begin_write().await?;
@@ -183,7 +192,7 @@ impl Applications {
         if row.version != seen_version {
             return Err(moved());
         }
-        let registration = self.transfer_view(&row, service, String::new(), false, citizen).registration_number;
+        let registration = registration_of(&row, service);
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
         let reference = self.move_in(&mut tx, &row, service, Action::Cancel, Actor::Citizen, Some(citizen), MoveDetails::default()).await?;
@@ -232,7 +241,7 @@ impl Applications {
     }
 
     async fn buyer_in(&self, tx: &mut Transaction<'static, Any>, application_id: i64) -> Result<Account, AppError> {
-        let buyer: i64 = sqlx::query_scalar("SELECT account_id FROM transfer_parties WHERE application_id = $1").bind(application_id).fetch_one(&mut **tx).await?;
+        let buyer = buyer_id(&mut **tx, application_id).await?.ok_or(AppError::Internal)?;
         accounts::find_by_id(&mut **tx, buyer).await?.ok_or(AppError::Internal)
     }
 
@@ -254,7 +263,7 @@ impl Applications {
             let now = self.now();
             let mut tx = self.db.begin_write().await?;
             let buyer = self.buyer_in(&mut tx, row.id).await?;
-            let registration = self.transfer_view(&row, service, String::new(), false, &buyer).registration_number;
+            let registration = registration_of(&row, service);
             let note = buyer.full_name();
             let details = MoveDetails { note: Some(&note), ..MoveDetails::default() };
             let reference = match self.move_in(&mut tx, &row, service, Action::Deliver, Actor::System, None, details).await {
