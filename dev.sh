@@ -104,7 +104,7 @@ run_e2e() {
   say "starting the release server on 127.0.0.1:$port with a fresh database"
   # Logging as talkative as an operator chasing a problem would set it: the log is then
   # searched for every secret the suite handled (end2end/check-logs.mjs).
-  APP_ENV=dev DEMO_HISTORY=true BIND_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data_dir/raia.db" UPLOAD_DIR="$data_dir/uploads" MPESA_SIM_DELAY_SECONDS=1 \
+  APP_ENV=dev DEMO_HISTORY=true BIND_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$data_dir/raia.db" MPESA_SIM_DELAY_SECONDS=1 \
     MPESA_CALLBACK_SECRET="$callback_secret" \
     LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD \
     RUST_LOG="info,raia_server=debug,raia_app=debug,tower_http=debug" "$CARGO_TARGET_DIR/release/raia-server" >"$data_dir/server.log" 2>&1 &

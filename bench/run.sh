@@ -138,7 +138,7 @@ now_ms() { date +%s%3N; }
 # SERVER_ENV, for `env "${SERVER_ENV[@]}" ...`.
 server_env() {
   local port=$1 database_url=$2 data_dir=$3
-  SERVER_ENV=(APP_ENV=dev "BIND_ADDR=127.0.0.1:$port" "DATABASE_URL=$database_url" "UPLOAD_DIR=$data_dir/uploads"
+  SERVER_ENV=(APP_ENV=dev "BIND_ADDR=127.0.0.1:$port" "DATABASE_URL=$database_url"
     "LEPTOS_SITE_ROOT=$SITE" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD
     RUST_LOG=warn TRUSTED_PROXIES=127.0.0.1/32)
 }

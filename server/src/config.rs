@@ -22,8 +22,6 @@ pub struct Config {
     pub database_max_connections: u32,
     /// Whether cookies carry `Secure` (sent over HTTPS only).
     pub cookie_secure: bool,
-    /// Where uploaded documents are stored (`UPLOAD_DIR`).
-    pub upload_dir: std::path::PathBuf,
     /// A catalogue file to use instead of the shipped one (`CATALOGUE_FILE`).
     pub catalogue_file: Option<std::path::PathBuf>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
@@ -99,7 +97,6 @@ pub const DEV_CALLBACK_SECRET: &str = "dev-callback-secret-not-for-production";
 pub const DEV_USSD_SECRET: &str = "dev-ussd-secret-not-for-production";
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/raia.db";
-pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
 const DEFAULT_BIND_ADDR: &str = "127.0.0.1:3000";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -320,13 +317,11 @@ impl Config {
         let registers = crate::register_config::registers(&get, env == AppEnv::Prod, &mut problems);
         let document_keys = crate::register_config::document_keys(&get, env == AppEnv::Prod, &mut problems);
 
-        // Uploaded documents live outside the database, in this folder (content-addressed).
-        let upload_dir = std::path::PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| DEFAULT_UPLOAD_DIR.into()));
         // The service catalogue: the one shipped with Raia unless a file is named.
         let catalogue_file = get("CATALOGUE_FILE").map(std::path::PathBuf::from);
 
         if problems.is_empty() {
-            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, upload_dir, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key, demo_history, registers, document_keys })
+            Ok(Config { env, bind_addr, public_base_url, database_url, database_max_connections, cookie_secure, catalogue_file, trusted_proxies, payments, messaging, ussd_callback_secret, secrets_key, demo_history, registers, document_keys })
         } else {
             Err(ConfigError(problems))
         }

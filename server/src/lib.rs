@@ -16,6 +16,7 @@ pub mod dev_ussd;
 pub mod documents;
 pub mod health;
 pub mod housekeeping;
+pub mod import_uploads;
 pub mod language;
 pub mod nul_bytes;
 pub mod reconciler;

@@ -46,11 +46,15 @@ async fn main() {
             }
             None => Err("usage: raia-server new-document-key KID (for example raia-2027)".into()),
         },
+        Some("import-uploads") => match args.get(1) {
+            Some(folder) => import_uploads(&config, folder).await,
+            None => Err("usage: raia-server import-uploads FOLDER (the former UPLOAD_DIR)".into()),
+        },
         Some("create-staff") => staff_command::create(&config, &args[1..]).await,
         Some("disable-staff") => staff_command::set_disabled(&config, &args[1..], true).await,
         Some("enable-staff") => staff_command::set_disabled(&config, &args[1..], false).await,
         Some("check-catalogue") => startup::catalogue(&config).map(|c| println!("the catalogue is valid: {} services", c.services.len())).map_err(Into::into),
-        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, import-register KIND FILE.csv, new-document-key KID, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
+        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, import-register KIND FILE.csv, import-uploads FOLDER, new-document-key KID, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
     };
     if let Err(error) = result {
         tracing::error!(%error, "Raia stopped");
@@ -113,6 +117,14 @@ async fn import_registry(config: &Config, path: &str) -> Result<(), Box<dyn std:
     db.migrate().await?;
     let added = registry::import(&db, &people).await?;
     println!("{added} of {} people added to the registry", people.len());
+    db.close().await;
+    Ok(())
+}
+
+async fn import_uploads(config: &Config, folder: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let db = Db::connect(&config.database_url, 2).await?;
+    db.migrate().await?;
+    raia_server::import_uploads::run(&db, std::path::Path::new(folder)).await?;
     db.close().await;
     Ok(())
 }

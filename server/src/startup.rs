@@ -9,7 +9,6 @@ use raia_app::identity::seed;
 use raia_app::identity::service::Identity;
 use raia_app::services::catalogue::Catalogue;
 use raia_app::services::catalogue_file;
-use raia_app::services::documents::DocumentStore;
 use raia_app::payments::daraja::{DarajaClient, DarajaSettings};
 use raia_app::payments::gateway::CardGatewayClient;
 use raia_app::payments::service::Payments;
@@ -73,7 +72,6 @@ pub fn applications(config: &Config, db: &Db, identity: &Identity, catalogue: Ca
         db: db.clone(),
         clock: identity.clock.clone(),
         catalogue: Arc::new(catalogue),
-        documents: DocumentStore::new(&config.upload_dir),
         registers: registers(config, db, identity),
         issuer: issuer(config, db, identity),
         public_base_url: config.public_base_url.clone(),

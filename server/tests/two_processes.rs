@@ -133,3 +133,41 @@ async fn a_session_a_payment_and_the_workers_are_shared_by_two_processes() {
     drop((a, b));
     world.test_db.drop_database().await;
 }
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+/// Two hosts behind one load balancer: a file uploaded to one is served by the other. Each
+/// process runs in a working folder of its own (as on a host of its own), so a file kept on
+/// the receiving host's disk would be "missing" on the other.
+#[tokio::test]
+async fn an_upload_received_by_one_process_is_served_to_the_officer_by_the_other() {
+    let Some(test_db) = TestDb::postgres().await else { return skipped() };
+    let world = TestServer::start_with(test_db).await;
+    let a = ServerProcess::start(&ProcessConfig::new(&world.test_db.url)).await;
+    let b = ServerProcess::start(&ProcessConfig::new(&world.test_db.url)).await;
+
+    let citizen = a.log_in(CITIZEN.0, CITIZEN.1, CITIZEN.2).await;
+    let form = reqwest::multipart::Form::new()
+        .text("service", "passport")
+        .text("reference", "")
+        .text("field", "photo")
+        .text("return_to", "/services/passport/apply?step=4")
+        .part("file", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("photo.png"));
+    let uploaded = a.client.post(format!("{}/documents", a.base)).header("cookie", &citizen).header("sec-fetch-site", "same-origin").multipart(form).send().await.unwrap();
+    assert_eq!(uploaded.headers()["location"], "/services/passport/apply?step=4", "A kept the photo");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM application_documents").fetch_one(world.state.db.pool()).await.unwrap();
+
+    let on_b = b.get(&format!("/documents/{id}"), Some(&citizen)).await;
+    assert_eq!(on_b.status(), StatusCode::OK, "B serves the citizen's own upload");
+    assert_eq!(on_b.bytes().await.unwrap().as_ref(), PNG);
+
+    // Once the application is with Immigration, its officer opens the photo on B.
+    sqlx::query("UPDATE applications SET status = 'submitted'").execute(world.state.db.pool()).await.unwrap();
+    let officer = b.log_in("30000001", "Raia staff demo 2026", "+254700000101").await;
+    let for_officer = b.get(&format!("/documents/{id}"), Some(&officer)).await;
+    assert_eq!(for_officer.status(), StatusCode::OK, "B serves it to Immigration's officer");
+    assert_eq!(for_officer.bytes().await.unwrap().as_ref(), PNG);
+
+    drop((a, b));
+    world.test_db.drop_database().await;
+}

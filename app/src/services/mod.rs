@@ -17,4 +17,6 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod stored_files;
+#[cfg(feature = "ssr")]
 pub mod texts;

@@ -255,14 +255,6 @@ pub async fn document_file_on_field(tx: &mut Transaction<'static, Any>, applicat
 
 /// Whether any document (of any application) or support screenshot still points at this
 /// stored file: the same content uploaded twice is stored once.
-pub async fn document_file_in_use<'e, E: Executor<'e, Database = Any>>(executor: E, sha256: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM application_documents WHERE sha256 = $1 UNION ALL SELECT id FROM support_attachments WHERE sha256 = $1 LIMIT 1")
-        .bind(sha256)
-        .fetch_optional(executor)
-        .await?;
-    Ok(found.is_some())
-}
-
 pub struct NewDocument<'a> {
     pub field: &'a str,
     pub sha256: &'a str,

@@ -11,7 +11,7 @@ use crate::identity::accounts::{self, Account};
 use crate::messages::notifications::{self, AccountNotice};
 use crate::messages::outbox::{self, Message};
 use crate::messages::texts;
-use crate::services::documents::{self, DocumentStore};
+use crate::services::{documents, stored_files};
 use crate::services::service::{format_reference, Applications, DocumentDownload};
 use crate::services::store as applications_store;
 use crate::support::store::{self, NewAttachment, NewMessage, NewTicket, TicketRow};
@@ -89,18 +89,16 @@ fn moved() -> AppError {
 pub struct Support {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub documents: DocumentStore,
     /// For the link in the email a reply sends.
     pub public_base_url: String,
 }
 
 impl From<&Applications> for Support {
-    /// Support shares the applications' database, clock and document store.
+    /// Support shares the applications' database and clock.
     fn from(applications: &Applications) -> Self {
         Support {
             db: applications.db.clone(),
             clock: applications.clock.clone(),
-            documents: applications.documents.clone(),
             public_base_url: applications.public_base_url.clone(),
         }
     }
@@ -151,13 +149,16 @@ impl Support {
             return Err(AppError::Invalid(problems));
         };
 
-        let sha256 = match &screenshot {
-            // A full or unwritable disk: told beside the screenshot, and no request is opened.
-            Some((_, bytes, _)) => Some(self.store_file(bytes).await.map_err(|_| AppError::field("screenshot", Problem::FileNotSaved))?),
-            None => None,
-        };
         let now = self.now();
         let mut tx = self.db.begin_write().await?;
+        // The screenshot is kept in the request's own transaction: both, or neither.
+        let sha256 = match &screenshot {
+            Some((_, bytes, _)) => Some(stored_files::keep(&mut tx, bytes, now).await.map_err(|error| {
+                tracing::error!(%error, "storing a support screenshot failed");
+                AppError::field("screenshot", Problem::FileNotSaved)
+            })?),
+            None => None,
+        };
         let year = crate::calendar::year_of(now);
         let reference = format_reference(REFERENCE_PREFIX, year, applications_store::next_reference_number(&mut tx, REFERENCE_PREFIX, year).await?);
         let ticket = NewTicket { reference: &reference, account_id: citizen.id, topic, application: application.as_ref().map(|(id, agency)| (*id, agency.as_str())) };
@@ -169,19 +170,7 @@ impl Support {
             store::insert_attachment(&mut tx, &attachment, now).await?;
         }
         tx.commit().await?;
-        // A replaced application document of the same content may have removed the file
-        // between `put` and the commit (no row pointed at it then): now one does.
-        if let Some((_, bytes, _)) = &screenshot {
-            self.store_file(bytes).await?;
-        }
         Ok(reference)
-    }
-
-    async fn store_file(&self, bytes: &[u8]) -> Result<String, AppError> {
-        self.documents.put(bytes).await.map_err(|error| {
-            tracing::error!(%error, "storing a support screenshot failed");
-            AppError::Internal
-        })
     }
 
     /// The citizen's own ticket; anyone else's is "not found".
@@ -304,10 +293,10 @@ impl Support {
         if !allowed {
             return Err(AppError::NotFound);
         }
-        let bytes = self.documents.get(&stored.sha256).await.map_err(|error| {
-            tracing::error!(%error, "reading a support screenshot failed");
-            AppError::NotFound
-        })?;
+        let Some(bytes) = stored_files::read(self.db.pool(), &stored.sha256).await? else {
+            tracing::error!("a support screenshot's file is missing");
+            return Err(AppError::NotFound);
+        };
         Ok(DocumentDownload { content_type: stored.content_type, file_name: stored.file_name, bytes })
     }
 }

@@ -30,13 +30,9 @@ impl TestServer {
     pub async fn start_in(test_db: TestDb, extra: &[(&'static str, &'static str)]) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        // Uploads go to a folder of this server's own unless the test names one, never into
-        // the checkout.
-        let own_uploads = std::env::temp_dir().join(format!("raia-test-uploads-{}-{}", std::process::id(), addr.port()));
         let config = Config::from_lookup(|name| match name {
             "BIND_ADDR" => Some(addr.to_string()),
             "DATABASE_URL" => Some(test_db.url.clone()),
-            "UPLOAD_DIR" => Some(extra.iter().find(|(k, _)| *k == "UPLOAD_DIR").map(|(_, v)| v.to_string()).unwrap_or_else(|| own_uploads.display().to_string())),
             other => extra.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
         })
         .expect("test config");

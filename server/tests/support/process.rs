@@ -64,7 +64,6 @@ impl ServerProcess {
             .env("APP_ENV", "dev")
             .env("BIND_ADDR", format!("127.0.0.1:{}", config.port))
             .env("DATABASE_URL", &config.database_url)
-            .env("UPLOAD_DIR", scratch.join("uploads"))
             .env("RECONCILE_EVERY_SECONDS", "1")
             .env("DELIVER_EVERY_SECONDS", "1")
             .env("RUST_LOG", "info,sqlx=warn")

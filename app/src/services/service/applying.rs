@@ -124,51 +124,29 @@ impl Applications {
         let content_type = documents::check_upload(bytes).map_err(|problem| AppError::field(field, problem))?;
         let row = self.target_row_or_new_draft(citizen, target).await?;
         Self::editable(&row)?;
-        // A full or unwritable disk: the citizen is told beside the field, and no row is
-        // written (the store left no part of the file behind).
-        let sha256 = self.documents.put(bytes).await.map_err(|error| {
+        let mut tx = self.db.begin_write().await?;
+        // The file and the row naming it are one transaction: both are kept, or neither.
+        // Should the database refuse the bytes alone, the citizen is told beside the field.
+        let sha256 = stored_files::keep(&mut tx, bytes, self.now()).await.map_err(|error| {
             tracing::error!(%error, "storing a document failed");
             AppError::field(field, Problem::FileNotSaved)
         })?;
         let document = NewDocument { field, sha256: &sha256, content_type, size_bytes: bytes.len() as i64, file_name: &documents::clean_file_name(file_name) };
-        let mut tx = self.db.begin_write().await?;
         let replaced = store::document_file_on_field(&mut tx, row.id, field).await?;
         if !store::replace_document(&mut tx, &row, &document, self.now()).await? {
             return Err(moved());
         }
         tx.commit().await?;
-        // Another replacement may have removed this content's file between `put` and the
-        // commit (no row pointed at it then): now that a row does, make sure it is there.
-        self.documents.put(bytes).await.map_err(|error| {
-            tracing::error!(%error, "storing a document failed");
-            AppError::Internal
-        })?;
         if let Some(replaced) = replaced.filter(|old| *old != sha256) {
             self.remove_file_if_unused(&replaced).await;
         }
         Ok(())
     }
 
-    /// Deletes a stored file that no document points at any more. The file is first set
-    /// aside and the rows counted again, so an upload of the same content committing at
-    /// that moment (in this process or another) keeps it.
-    pub(super) async fn remove_file_if_unused(&self, sha256: &str) {
-        match store::document_file_in_use(self.db.pool(), sha256).await {
-            Ok(false) => {}
-            Ok(true) => return,
-            Err(error) => return tracing::error!(%error, "checking a replaced document's file failed"),
-        }
-        let aside = match self.documents.set_aside(sha256).await {
-            Ok(Some(aside)) => aside,
-            Ok(None) => return,
-            Err(error) => return tracing::error!(%error, "removing a replaced document's file failed"),
-        };
-        let result = match store::document_file_in_use(self.db.pool(), sha256).await {
-            Ok(false) => self.documents.discard(&aside).await,
-            // In use again, or we cannot tell: keep it.
-            _ => self.documents.restore(sha256, &aside).await,
-        };
-        if let Err(error) = result {
+    /// Deletes a kept file that no document points at any more. A failure only leaves an
+    /// unused file behind, so it is logged, not shown.
+    async fn remove_file_if_unused(&self, sha256: &str) {
+        if let Err(error) = stored_files::remove_if_unused(&self.db, sha256).await {
             tracing::error!(%error, "removing a replaced document's file failed");
         }
     }

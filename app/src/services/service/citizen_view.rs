@@ -108,10 +108,10 @@ impl Applications {
         if !applicant && !agency_officer {
             return Err(AppError::NotFound);
         }
-        let bytes = self.documents.get(&stored.sha256).await.map_err(|error| {
-            tracing::error!(%error, document_id, "a stored document is missing");
-            AppError::Internal
-        })?;
+        let Some(bytes) = stored_files::read(self.db.pool(), &stored.sha256).await? else {
+            tracing::error!(document_id, "a stored document is missing");
+            return Err(AppError::Internal);
+        };
         Ok(DocumentDownload { content_type: stored.info.content_type, file_name: stored.info.file_name, bytes })
     }
 }

@@ -12,7 +12,7 @@ use crate::messages::outbox::{self, Message};
 use crate::services::texts;
 use crate::services::answers::{self, Context};
 use crate::services::catalogue::{Catalogue, FieldKind, Service};
-use crate::services::documents::{self, DocumentStore};
+use crate::services::{documents, stored_files};
 use crate::services::status::{next_status, officer_actions, Action, Actor, Shape, Status};
 use crate::services::store::{self, ApplicationRow, Move, NewDocument, NewEvent};
 use crate::services::views::{ApplicationDetails, ApplicationSummary, ClaimedApplication, DocumentInfo, FormState, NotificationView, Notified, Queue, QueueItem};
@@ -36,7 +36,6 @@ pub struct Applications {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub catalogue: Arc<Catalogue>,
-    pub documents: DocumentStore,
     /// Agencies' registers: facts, fees and owners come from here, never from the form.
     pub registers: Arc<dyn crate::registers::Registers>,
     /// Issues the document an approved application is for.
