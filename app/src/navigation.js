@@ -14,11 +14,11 @@
   let latest = 0; // a newer navigation wins over one still under way
   let shown = location.pathname + location.search; // the page the body shows
 
-  // The build the page's islands came from: a page of another build (a deploy since this
-  // page loaded) must be loaded in full, so old WASM never meets new HTML.
+  // The build the page came from: a page of another build (a deploy since this page
+  // loaded) must be loaded in full, so old WASM never meets new HTML.
   const buildOf = (doc) => {
-    const link = doc.querySelector("link[rel=modulepreload]");
-    return link ? link.getAttribute("href") : null;
+    const build = doc.querySelector("meta[name=raia-build]");
+    return build ? build.getAttribute("content") : null;
   };
 
   // Only pages: not server functions' JSON, uploads, downloads, files or the language switch.
@@ -107,14 +107,9 @@
     const current = document.querySelector("meta[name=description]");
     if (description && current) current.setAttribute("content", description.getAttribute("content"));
     document.body.replaceWith(document.adoptNode(next.body));
-    // Start the new page's islands with the WASM already running. If it is still loading,
-    // Leptos's island script will find them in this body when it arrives.
-    if (window.__hydrateIsland) {
-      for (const island of document.querySelectorAll("leptos-island")) {
-        window.__hydrateIsland(island, island.dataset.component);
-      }
-      document.body.dataset.hydrated = "true";
-    }
+    // Start the new page's islands (islands/loader.js loads the WASM if no page before
+    // this one needed it).
+    if (window.raiaIslands) window.raiaIslands(document.body);
   }
 
   // Where the citizen's attention goes on the new page: to what went wrong, if anything

@@ -1,6 +1,7 @@
 //! The HTML document every page is rendered into, and the routes of the site.
 
 use crate::components::layout::Layout;
+use crate::islands::loader::IslandScripts;
 use crate::i18n::I18nContextProvider;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forgot_password::{ForgotCodePage, ForgotMethodPage, ForgotPasswordPage, NewPasswordPage};
@@ -67,8 +68,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script nonce=nonce()>"document.documentElement.classList.add('js')"</script>
                 <AutoReload options=options.clone() />
                 // Islands: the page is rendered whole here; only `#[island]` components
-                // (crate::islands) load WASM, and page-to-page moves swap the HTML in place.
-                <HydrationScripts options=options.clone() islands=true />
+                // (crate::islands) load WASM, and only on a page that has one. Page-to-page
+                // moves swap the HTML in place.
+                <IslandScripts />
                 <script nonce=nonce() inner_html=NAVIGATION_SCRIPT></script>
                 <script nonce=nonce() inner_html=OFFLINE_DRAFTS_SCRIPT></script>
                 <HashedStylesheet options=options.clone() id="leptos" />

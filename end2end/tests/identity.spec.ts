@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { chooseLanguage, expectAccessible, latestCode, logInWithCode, waitForHydration } from "./support";
+import { chooseLanguage, expectAccessible, latestCode, logInWithCode, openMenu, waitForHydration } from "./support";
 
 // These journeys change accounts in the shared test database, so they run once, on the phone.
 test.describe.configure({ mode: "serial" });
@@ -52,11 +52,11 @@ test("register Baraka Mutua, log in with a code, see the dashboard, log out", as
   await expectAccessible(page);
 
   // Logging out is in the menu, as on every page once logged in.
-  await page.getByRole("button", { name: "Menu" }).click();
+  await openMenu(page);
   await expect(page.getByRole("link", { name: "Your account" })).toBeVisible();
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login\?logged_out=1/);
-  await page.getByRole("button", { name: "Menu" }).click();
+  await openMenu(page);
   await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=\/dashboard/);

@@ -3,8 +3,7 @@ import { expectAccessible, latestCode, logOut as logOutThroughMenu } from "./sup
 
 // One set of citizen and officer journeys, run twice: in the phone's browser with
 // JavaScript ("mobile") and with JavaScript off ("no-js"). Nothing here waits for the
-// WASM but the phone's menu, which only JavaScript opens: every other step must work from
-// the HTML the server sends. Each run registers its own
+// WASM: every step, the phone's menu included, must work from the HTML the server sends. Each run registers its own
 // person in the shared test database, so the two never meet.
 test.describe.configure({ mode: "serial" });
 test.beforeEach(({}, testInfo) => {
@@ -42,7 +41,7 @@ async function logIn(page: Page, identifier: string, password: string, phone: st
 }
 
 async function logOut(page: Page, testInfo: TestInfo) {
-  // With JavaScript the phone menu is folded away; without it the links are all shown.
+  // The phone menu is folded away, with JavaScript or without; it unfolds as plain HTML.
   await logOutThroughMenu(page, { javaScript: testInfo.project.name !== "no-js" });
 }
 

@@ -91,17 +91,22 @@ export async function logInWithCode(page: Page, identifier: string, password: st
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Welcome, /);
 }
 
-/** Logs out through the header menu and waits for the login page that says so. On a phone
- *  with JavaScript the menu is folded away and opens only once the page has hydrated. */
-export async function logOut(page: Page, { javaScript = true }: { javaScript?: boolean } = {}) {
-  if (javaScript) {
-    await waitForHydration(page);
-    const menu = page.getByRole("button", { name: "Menu" });
-    if (await menu.isVisible()) {
-      await menu.click();
-      await expect(menu).toHaveAttribute("aria-expanded", "true");
-    }
+/** The phone menu's toggle: the `<summary>` of the header's `<details>`. */
+export const menuToggle = (page: Page) => page.locator(".site-menu > summary");
+
+/** Unfolds the header menu where it is folded (on a phone); plain HTML, no script needed. */
+export async function openMenu(page: Page) {
+  if (await menuToggle(page).isVisible()) {
+    if ((await page.locator(".site-menu").getAttribute("open")) === null) await menuToggle(page).click();
+    await expect(page.locator(".site-menu")).toHaveAttribute("open", "");
   }
+}
+
+/** Logs out through the header menu and waits for the login page that says so. The menu is
+ *  plain HTML, so this is the same with JavaScript or without. */
+export async function logOut(page: Page, { javaScript = true }: { javaScript?: boolean } = {}) {
+  if (javaScript) await waitForHydration(page);
+  await openMenu(page);
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login\?logged_out=1/);
 }

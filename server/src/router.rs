@@ -11,6 +11,7 @@ use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
 use raia_app::identity::web::AccountOfRequest;
+use raia_app::islands::loader::BrowserBundle;
 use raia_app::{shell, App};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
@@ -101,7 +102,9 @@ fn app_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let (db, identity, cookie) = (state.db.clone(), state.identity.clone(), state.session_cookie.clone());
     let (applications, payments) = (state.applications.clone(), state.payments.clone());
     let performance_figures = state.performance_figures.clone();
+    let bundle = BrowserBundle { script: state.assets.script.clone(), wasm: state.assets.wasm.clone(), release: state.assets.hashed };
     move || {
+        provide_context(bundle.clone());
         provide_context(AccountOfRequest::default());
         provide_context(payments.clone());
         provide_context(db.clone());

@@ -5,6 +5,9 @@ const VERSION = "__VERSION__";
 const CACHE = "raia-shell-" + VERSION;
 const OFFLINE_PAGE = "/offline";
 const SHELL = __SHELL__;
+// The WASM and its script: only pages with an island fetch them, so they are kept when a
+// page first does, not downloaded by every first visit.
+const BUNDLE = __BUNDLE__;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -36,8 +39,24 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request, url));
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
+  } else if (BUNDLE.includes(url.pathname)) {
+    event.respondWith(keep(request));
   }
 });
+
+// From this build's cache, or from the network and then kept in it.
+async function keep(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    cache.put(request, response.clone());
+  }
+  return response;
+}
 
 // Pages always come from the network (they may be personal and must be current);
 // without a network the citizen gets the offline page, which says so plainly.

@@ -14,14 +14,12 @@ const STATIC_SHELL: [&str; 3] = ["/offline", "/manifest.webmanifest", "/icons/fa
 
 pub async fn script(State(state): State<AppState>) -> impl IntoResponse {
     let assets = &state.assets;
-    let shell: Vec<&str> = STATIC_SHELL
-        .iter()
-        .copied()
-        .chain([assets.script.as_str(), assets.wasm.as_str(), assets.stylesheet.as_str()])
-        .collect();
+    let shell: Vec<&str> = STATIC_SHELL.iter().copied().chain([assets.stylesheet.as_str()]).collect();
+    let bundle = [assets.script.as_str(), assets.wasm.as_str()];
     let body = TEMPLATE
         .replace("__VERSION__", &assets.version)
-        .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()));
+        .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()))
+        .replace("__BUNDLE__", &serde_json::to_string(&bundle).unwrap_or_else(|_| "[]".into()));
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),

@@ -1,7 +1,6 @@
 //! Header (name, menu, language), main landmark and footer around every page.
 
 use crate::components::icons::RaiaMark;
-use crate::islands::MenuButton;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::identity::api::{signed_in, LogOut};
 use crate::language::switch_href;
@@ -39,53 +38,60 @@ fn SiteHeader() -> impl IntoView {
                     <LanguageSwitcher />
                 </div>
             </div>
-            <div class="container site-header__main">
-                <a class="brand" href="/">
-                    <RaiaMark />
-                    <span class="brand__name">{t!(i18n, site.name)}</span>
-                    <span class="brand__tagline">{t!(i18n, site.tagline)}</span>
-                </a>
-                <MenuButton label=t_string!(i18n, site.menu).to_string() />
+            <div class="site-header__body">
+                <div class="container site-header__main">
+                    <a class="brand" href="/">
+                        <RaiaMark />
+                        <span class="brand__name">{t!(i18n, site.name)}</span>
+                        <span class="brand__tagline">{t!(i18n, site.tagline)}</span>
+                    </a>
+                </div>
+                // The phone menu is plain HTML: `<details>` folds and unfolds it with no script
+                // at all, so a page needs no WASM for it. On wider screens the stylesheet hides
+                // the toggle and always shows the links.
+                <details class="site-menu">
+                    <summary class="menu-toggle">{t!(i18n, site.menu)}</summary>
+                    <nav
+                        id="site-nav"
+                        class="site-nav"
+                        aria-label=move || t_string!(i18n, site.nav_label)
+                    >
+                        <ul class="container site-nav__list">
+                            <li><a href="/services">{t!(i18n, nav.services)}</a></li>
+                            <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    match signed_in.await {
+                                        Ok(Some(who)) => view! {
+                                            {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
+                                            {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
+                                            <li>
+                                                <a href="/notifications">
+                                                    {t!(i18n, nav.notifications)}
+                                                    {(who.unread > 0).then(|| view! {
+                                                        " " <span class="count">{who.unread}<span class="visually-hidden">" " {t!(i18n, nav.unread)}</span></span>
+                                                    })}
+                                                </a>
+                                            </li>
+                                            <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
+                                            // Logging out clears what this account kept on the phone (offline_drafts.js).
+                                            <li data-log-out="" data-draft-owner=who.device_tag.clone()>
+                                                <ActionForm action=log_out>
+                                                    <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
+                                                </ActionForm>
+                                            </li>
+                                        }.into_any(),
+                                        _ => view! {
+                                            <li><a href="/login">{t!(i18n, nav.login)}</a></li>
+                                            <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
+                                        }.into_any(),
+                                    }
+                                })}
+                            </Suspense>
+                        </ul>
+                    </nav>
+                </details>
             </div>
-            <nav
-                id="site-nav"
-                class="site-nav"
-                aria-label=move || t_string!(i18n, site.nav_label)
-            >
-                <ul class="container site-nav__list">
-                    <li><a href="/services">{t!(i18n, nav.services)}</a></li>
-                    <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match signed_in.await {
-                                Ok(Some(who)) => view! {
-                                    {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
-                                    {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
-                                    <li>
-                                        <a href="/notifications">
-                                            {t!(i18n, nav.notifications)}
-                                            {(who.unread > 0).then(|| view! {
-                                                " " <span class="count">{who.unread}<span class="visually-hidden">" " {t!(i18n, nav.unread)}</span></span>
-                                            })}
-                                        </a>
-                                    </li>
-                                    <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
-                                    // Logging out clears what this account kept on the phone (offline_drafts.js).
-                                    <li data-log-out="" data-draft-owner=who.device_tag.clone()>
-                                        <ActionForm action=log_out>
-                                            <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
-                                        </ActionForm>
-                                    </li>
-                                }.into_any(),
-                                _ => view! {
-                                    <li><a href="/login">{t!(i18n, nav.login)}</a></li>
-                                    <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
-                                }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                </ul>
-            </nav>
         </header>
     }
 }

@@ -3,12 +3,11 @@
 //! works fully (forms post, links navigate). Islands never translate: the server passes
 //! them their words as props, so no locale tables reach the phone.
 
-pub mod menu_button;
+pub mod loader;
 pub mod payment_watch;
 pub mod print_button;
 pub mod show_password;
 
-pub use menu_button::MenuButton;
 pub use payment_watch::PaymentWatch;
 pub use print_button::PrintButton;
 pub use show_password::ShowPassword;

@@ -7,6 +7,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{my_account, ChangePassword, my_sessions, EndOtherSessions, EndSession, SetMessageLanguage};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -84,7 +85,7 @@ pub fn AccountSessionsPage() -> impl IntoView {
     let query = use_query_map();
     let end = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new_blocking(move || (end.version().get(), end_others.version().get()), |_| my_sessions());
+    let sessions = Resource::new_blocking(move || (live(end.version()), live(end_others.version())), |_| my_sessions());
     view! {
         <PageTitle title=t_string!(i18n, account.sessions_title) />
         <p><a href="/account">{t!(i18n, account.back)}</a></p>

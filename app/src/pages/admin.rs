@@ -7,6 +7,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::backoffice::staff_api::{staff_overview, CreateStaff, SetStaffDisabled};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,7 +18,7 @@ pub fn AdminPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let toggle = ServerAction::<SetStaffDisabled>::new();
     let problems = FormProblems::new(create);
-    let listing = Resource::new_blocking(move || (create.version().get(), toggle.version().get()), |_| staff_overview());
+    let listing = Resource::new_blocking(move || (live(create.version()), live(toggle.version())), |_| staff_overview());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -9,6 +9,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::services::api::{claims_overview, ReleaseClaim};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -18,7 +19,7 @@ pub fn AdminClaimsPage() -> impl IntoView {
     let query = use_query_map();
     let release = ServerAction::<ReleaseClaim>::new();
     let problems = FormProblems::new(release);
-    let claims = Resource::new_blocking(move || (release.version().get(), query.read().get("released")), |_| claims_overview());
+    let claims = Resource::new_blocking(move || (live(release.version()), live_param(query, "released")), |_| claims_overview());
     view! {
         <p><a href="/admin">{t!(i18n, admin.title)}</a></p>
         <Suspense fallback=|| ()>

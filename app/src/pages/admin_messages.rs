@@ -8,6 +8,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::backoffice::messages_api::admin_messages;
 use crate::pages::officer::NoAccess;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -15,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 pub fn AdminMessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let status = move || query.read().get("status").filter(|s| !s.is_empty());
+    let status = move || live_param(query, "status").filter(|s| !s.is_empty());
     let messages = Resource::new_blocking(status, admin_messages);
     let state_label = move |state: &str| match state {
         "queued" => t_string!(i18n, admin_messages.queued),

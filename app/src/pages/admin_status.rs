@@ -5,6 +5,7 @@ use crate::components::forms::{ErrorSummary, Field, FormProblems, Radios, Submit
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::status::api::PostNotice;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -18,7 +19,7 @@ pub fn AdminStatusPage() -> impl IntoView {
     view! {
         <p><a href="/admin">{t!(i18n, admin.title)}</a></p>
         <PageTitle title=t_string!(i18n, admin_status.title) />
-        {move || query.read().get("posted").map(|_| view! {
+        {move || live_param(query, "posted").map(|_| view! {
             <div class="banner banner--success" role="status"><p>{t!(i18n, admin_status.posted)} " " <a href="/status">{t!(i18n, status_page.title)}</a></p></div>
         })}
         <h1>{t!(i18n, admin_status.title)}</h1>

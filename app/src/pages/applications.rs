@@ -15,6 +15,7 @@ use crate::money::format_kes;
 use crate::services::status::{Action, Status, Tone};
 use crate::services::views::{ApplicationDetails, ApplicationSummary};
 use crate::pages::not_found::NotFoundPage;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -62,7 +63,7 @@ pub fn ApplicationList(items: Vec<ApplicationSummary>) -> impl IntoView {
 pub fn MyApplicationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let group = move || query.read().get("show").unwrap_or_default();
+    let group = move || live_param(query, "show").unwrap_or_default();
     let items = Resource::new_blocking(|| (), |_| my_applications("/applications".to_string()));
     let filters = [("", "all"), ("action", "action"), ("progress", "progress"), ("done", "done")];
     view! {
@@ -101,7 +102,7 @@ pub fn ApplicationPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
+    let reference = move || live_param(params, "reference").unwrap_or_default();
     let details = Resource::new_blocking(reference, my_application);
     view! {
         <Suspense fallback=|| ()>

@@ -12,6 +12,7 @@ use crate::services::catalogue::{FieldKind, FormField, PaymentDue};
 use crate::money::format_kes;
 use crate::services::views::FormState;
 use crate::pages::not_found::NotFoundPage;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
@@ -42,14 +43,14 @@ fn page_for(state: &FormState, step: Option<String>) -> Page {
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let params = use_params_map();
-    view! { <ApplicationForm service=Signal::derive(move || params.read().get("slug").unwrap_or_default()) reference=Signal::derive(String::new) /> }
+    view! { <ApplicationForm service=Signal::derive(move || live_param(params, "slug").unwrap_or_default()) reference=Signal::derive(String::new) /> }
 }
 
 /// `/applications/<reference>/edit`
 #[component]
 pub fn CorrectPage() -> impl IntoView {
     let params = use_params_map();
-    view! { <ApplicationForm service=Signal::derive(String::new) reference=Signal::derive(move || params.read().get("reference").unwrap_or_default()) /> }
+    view! { <ApplicationForm service=Signal::derive(String::new) reference=Signal::derive(move || live_param(params, "reference").unwrap_or_default()) /> }
 }
 
 #[component]
@@ -58,12 +59,12 @@ fn ApplicationForm(service: Signal<String>, reference: Signal<String>) -> impl I
     let location = use_location();
     let query = use_query_map();
     let here = move || {
-        let search = location.search.get();
+        let (path, search) = (live(location.pathname), live(location.search));
         let search = search.trim_start_matches('?');
-        if search.is_empty() { location.pathname.get() } else { format!("{}?{search}", location.pathname.get()) }
+        if search.is_empty() { path } else { format!("{path}?{search}") }
     };
     // Blocking: a visitor who is not logged in is redirected before any HTML is sent.
-    let form = Resource::new_blocking(move || (service.get(), reference.get(), location.search.get()), move |(service, reference, _)| application_form(service, reference, here()));
+    let form = Resource::new_blocking(move || (live(service), live(reference), live(location.search)), move |(service, reference, _)| application_form(service, reference, here()));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

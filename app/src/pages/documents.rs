@@ -7,6 +7,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::issued::api::{my_documents, verify_document};
 use crate::issued::views::{DocumentStatus, Verification};
+use crate::components::page_signals::live_param;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -52,10 +53,7 @@ pub fn MyDocumentsPage() -> impl IntoView {
 pub fn VerifyDocumentPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let asked = move || {
-        let query = query.read();
-        (query.get("code").unwrap_or_default(), query.get("number").unwrap_or_default())
-    };
+    let asked = move || (live_param(query, "code").unwrap_or_default(), live_param(query, "number").unwrap_or_default());
     let found = Resource::new_blocking(asked, |(code, number)| verify_document(code, number));
     view! {
         <PageTitle title=t_string!(i18n, documents.verify_title) />

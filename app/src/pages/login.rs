@@ -6,6 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{login_destinations, LogIn};
 use crate::pages::one_time_code::{CodeEntryPage, SendCodeForm};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -15,8 +16,8 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let problems = FormProblems::new(action);
     let query = use_query_map();
-    let flag = move |name: &'static str| query.read().get(name).is_some();
-    let next = move || query.read().get("next").unwrap_or_default();
+    let flag = move |name: &'static str| live_param(query, name).is_some();
+    let next = move || live_param(query, "next").unwrap_or_default();
     view! {
         <PageTitle title=t_string!(i18n, login.title) />
         <div class="narrow">

@@ -9,6 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{notification_centre, MarkNotificationsRead};
 use crate::messages::notifications::AccountNotice;
 use crate::services::views::{NotificationView, Notified};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 
 /// Notifications as a list; with `mark_read`, each unread one has its own button.
@@ -88,7 +89,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let mark_read = ServerAction::<MarkNotificationsRead>::new();
     let mark_all = ServerAction::<MarkNotificationsRead>::new();
-    let items = Resource::new_blocking(move || (mark_read.version().get(), mark_all.version().get()), |_| notification_centre());
+    let items = Resource::new_blocking(move || (live(mark_read.version()), live(mark_all.version())), |_| notification_centre());
     view! {
         <PageTitle title=t_string!(i18n, notifications.title) />
         <Suspense fallback=|| ()>

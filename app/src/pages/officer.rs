@@ -12,6 +12,7 @@ use crate::services::api::{officer_application, officer_queue, OfficerMove};
 use crate::services::status::{Action, ALL_STATUSES, Status};
 use crate::services::views::ApplicationDetails;
 use crate::pages::not_found::NotFoundPage;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -36,7 +37,7 @@ pub fn NoAccess() -> impl IntoView {
 pub fn OfficerQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let param = move |name: &str| live_param(query, name).unwrap_or_default();
     let queue = Resource::new_blocking(move || (param("service"), param("status")), |(service, status)| officer_queue(service, status, "/officer".to_string()));
     view! {
         <Suspense fallback=|| ()>
@@ -115,8 +116,8 @@ pub fn OfficerApplicationPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
-    let details = Resource::new_blocking(move || (reference(), query.read().get("done")), |(reference, _)| officer_application(reference));
+    let reference = move || live_param(params, "reference").unwrap_or_default();
+    let details = Resource::new_blocking(move || (reference(), live_param(query, "done")), |(reference, _)| officer_application(reference));
     view! {
         <p><a href="/officer">{t!(i18n, officer.back_to_queue)}</a></p>
         <Suspense fallback=|| ()>

@@ -3,6 +3,7 @@
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::language::safe_return_path;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -11,7 +12,7 @@ pub fn OfflinePage() -> impl IntoView {
     let i18n = use_i18n();
     // The service worker sends the citizen here with the page they asked for in `next`.
     let query = use_query_map();
-    let retry_href = move || safe_return_path(query.read().get("next").as_deref()).to_string();
+    let retry_href = move || safe_return_path(live_param(query, "next").as_deref()).to_string();
     view! {
         <PageTitle title=t_string!(i18n, offline.title) />
         <div class="narrow">

@@ -4,6 +4,7 @@ use crate::components::forms::{ErrorSummary, Field, FormProblems, Radios, Submit
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{SendCode, VerifyCode};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -46,7 +47,7 @@ pub fn CodeEntryPage(purpose: &'static str) -> impl IntoView {
     let problems = FormProblems::new(verify);
     let resend_problems = FormProblems::new(resend);
     let query = use_query_map();
-    let via = move || match query.read().get("via").as_deref() {
+    let via = move || match live_param(query, "via").as_deref() {
         Some("email") => "email",
         Some("app") if purpose == "login" => "app",
         _ => "sms",

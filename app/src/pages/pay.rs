@@ -12,6 +12,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::payments::api::{payment_overview, CheckPayment, PayWithCard, PayWithMpesa};
 use crate::payments::views::{InvoiceView, MoneyTaken, PayPage, PaymentView};
 use crate::money::format_kes;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -34,8 +35,8 @@ pub fn failure_text(i18n: I18nContext<Locale>, code: Option<i64>) -> String {
 pub fn PayPageView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
-    let followed = move || query.read().get("payment").and_then(|p| p.parse::<i64>().ok());
+    let reference = move || live_param(params, "reference").unwrap_or_default();
+    let followed = move || live_param(query, "payment").and_then(|p| p.parse::<i64>().ok());
     let page = Resource::new_blocking(move || (reference(), followed()), |(reference, payment)| payment_overview(reference, payment));
     view! {
         <Suspense fallback=|| ()>

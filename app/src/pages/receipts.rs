@@ -10,6 +10,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::pay::failure_text;
 use crate::payments::api::{my_payments, receipt, verify_receipt};
 use crate::money::format_kes;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -64,7 +65,7 @@ pub fn PaymentsPage() -> impl IntoView {
 pub fn ReceiptPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let found = Resource::new_blocking(move || params.read().get("number").unwrap_or_default(), receipt);
+    let found = Resource::new_blocking(move || live_param(params, "number").unwrap_or_default(), receipt);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -116,7 +117,7 @@ pub fn ReceiptPage() -> impl IntoView {
 pub fn VerifyPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let found = Resource::new_blocking(move || params.read().get("code").unwrap_or_default(), verify_receipt);
+    let found = Resource::new_blocking(move || live_param(params, "code").unwrap_or_default(), verify_receipt);
     view! {
         <PageTitle title=t_string!(i18n, verify.title) />
         <div class="narrow">

@@ -8,6 +8,7 @@ use crate::services::api::{search_services, service_details};
 use crate::services::catalogue::PaymentDue;
 use crate::money::format_kes;
 use crate::pages::not_found::NotFoundPage;
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -15,7 +16,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let param = move |name: &str| live_param(query, name).unwrap_or_default();
     let results = Resource::new_blocking(
         move || (param("q"), param("agency"), param("category")),
         |(q, agency, category)| search_services(q, agency, category),
@@ -91,7 +92,7 @@ pub fn CataloguePage() -> impl IntoView {
 pub fn ServicePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
+    let slug = move || live_param(params, "slug").unwrap_or_default();
     let details = Resource::new_blocking(slug, service_details);
     view! {
         <Suspense fallback=|| ()>

@@ -14,6 +14,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::officer::NoAccess;
 use crate::support::api::{desk_ticket, my_ticket, my_tickets, support_desk, AnswerTicket, ReplyToTicket, ResolveTicket, OPEN_TICKET_PATH};
 use crate::support::views::{TicketDetails, TicketMessage, TicketStatus, TicketSummary, Topic};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -203,10 +204,10 @@ pub fn SupportTicketPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
+    let reference = move || live_param(params, "reference").unwrap_or_default();
     let reply = ServerAction::<ReplyToTicket>::new();
     let problems = FormProblems::new(reply);
-    let ticket = Resource::new_blocking(move || (reference(), query.read().get("sent")), |(reference, _)| my_ticket(reference));
+    let ticket = Resource::new_blocking(move || (reference(), live_param(query, "sent")), |(reference, _)| my_ticket(reference));
     view! {
         <p><a href="/support">{t!(i18n, support.back)}</a></p>
         <Suspense fallback=|| ()>
@@ -327,13 +328,13 @@ pub fn SupportDeskTicketPage() -> impl IntoView {
     let query = use_query_map();
     let location = use_location();
     let base = desk_base(&location.pathname.get_untracked());
-    let reference = move || params.read().get("reference").unwrap_or_default();
+    let reference = move || live_param(params, "reference").unwrap_or_default();
     let answer = ServerAction::<AnswerTicket>::new();
     let resolve = ServerAction::<ResolveTicket>::new();
     let problems = FormProblems::new(answer);
     let resolve_problems = FormProblems::new(resolve);
     let ticket = Resource::new_blocking(
-        move || (reference(), query.read().get("done")),
+        move || (reference(), live_param(query, "done")),
         move |(reference, _)| {
             let here = format!("{base}/{reference}");
             desk_ticket(reference, here)

@@ -11,6 +11,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::services::status::Status;
 use crate::services::transfers_api::{my_vehicle, my_vehicles, transfer_to_me, AcceptTransfer, CancelTransfer, SendTransferCode};
 use crate::services::views::{TransferView, VehicleView};
+use crate::components::page_signals::{live, live_param};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -84,7 +85,7 @@ fn summary_row(label: String, value: String) -> impl IntoView {
 pub fn VehiclePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let registration = move || params.read().get("registration").unwrap_or_default();
+    let registration = move || live_param(params, "registration").unwrap_or_default();
     let vehicle = Resource::new_blocking(registration, my_vehicle);
     view! {
         <Suspense fallback=|| ()>
@@ -123,7 +124,7 @@ pub fn VehiclePage() -> impl IntoView {
 #[component]
 pub fn TransferPage() -> impl IntoView {
     let params = use_params_map();
-    let reference = move || params.read().get("reference").unwrap_or_default();
+    let reference = move || live_param(params, "reference").unwrap_or_default();
     let transfer = Resource::new_blocking(reference, transfer_to_me);
     view! {
         <Suspense fallback=|| ()>
