@@ -24,6 +24,7 @@ async fn main() {
         }
     };
     init_logging(config.env);
+    raia_server::panics::install();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {

@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, issued_documents, language, security_headers, service_worker, support_tickets, unavailable, ussd_callback};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, issued_documents, language, security_headers, run_to_end, service_worker, support_tickets, unavailable, ussd_callback};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(body_limit::server_functions))
         .layer(middleware::from_fn_with_state(std::sync::Arc::new(state.config.trusted_proxies.clone()), client_address::attach))
         .layer(compression())
+        .layer(middleware::from_fn(run_to_end::run_to_end))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -5,6 +5,7 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::identity::api::{signed_in, LogOut};
 use crate::language::switch_href;
 use crate::status::api::{status_banner, HideNotice};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -61,7 +62,7 @@ fn SiteHeader() -> impl IntoView {
                             <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
                             <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
-                                    match signed_in.await {
+                                    match loaded(signed_in).await {
                                         Ok(Some(who)) => view! {
                                             {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
                                             {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
@@ -107,7 +108,7 @@ fn StatusNotices() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(banner) = banner.await else { return ().into_any() };
+                let Ok(banner) = loaded(banner).await else { return ().into_any() };
                 let locale = i18n.get_locale_untracked();
                 let here = path_and_query(&location.pathname.get_untracked(), &location.search.get_untracked());
                 view! {

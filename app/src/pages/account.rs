@@ -7,7 +7,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{my_account, ChangePassword, my_sessions, EndOtherSessions, EndSession, SetMessageLanguage};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,7 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         <PageTitle title=t_string!(i18n, account.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(me) = account.await else { return ().into_any() };
+                let Ok(me) = loaded(account).await else { return ().into_any() };
                 let saved = query.read_untracked().get("saved");
                 view! {
                     {saved.map(|what| view! {
@@ -91,7 +91,7 @@ pub fn AccountSessionsPage() -> impl IntoView {
         <p><a href="/account">{t!(i18n, account.back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(sessions) = sessions.await else { return ().into_any() };
+                let Ok(sessions) = loaded(sessions).await else { return ().into_any() };
                 let locale = i18n.get_locale_untracked();
                 let ended = query.read_untracked().get("ended");
                 let others = sessions.iter().filter(|s| !s.this_one).count();

@@ -6,6 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::security_api::{pending_contact_change, ConfirmContactChange, ResendContactCode, StartContactChange};
 use crate::pages::login::StartAgain;
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -62,7 +63,7 @@ pub fn ContactConfirmPage() -> impl IntoView {
         <div class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(Some((kind, masked))) = pending.await else { return view! { <StartAgain href="/account" /> }.into_any() };
+                    let Ok(Some((kind, masked))) = loaded(pending).await else { return view! { <StartAgain href="/account" /> }.into_any() };
                     let lead = if kind == "email" { t_string!(i18n, contact.sent_email) } else { t_string!(i18n, contact.sent_sms) }.replace("{to}", &masked);
                     let resent = query.read_untracked().get("resent").is_some();
                     view! {

@@ -10,6 +10,7 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 use leptos_i18n::I18nContext;
 use crate::identity::activity::SecurityEvent;
 use crate::identity::security_api::{authenticator_setup, my_activity, my_security, BeginAuthenticator, ConfirmAuthenticator, SaveCodeSettings, TurnOffAuthenticator};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -29,7 +30,7 @@ pub fn AccountSecurityPage() -> impl IntoView {
         <p><a href="/account">{t!(i18n, account.back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(me) = settings.await else { return ().into_any() };
+                let Ok(me) = loaded(settings).await else { return ().into_any() };
                 let saved = query.read_untracked().get("saved").map(|what| match what.as_str() {
                     "authenticator" => t_string!(i18n, security.saved_on).to_string(),
                     "off" => t_string!(i18n, security.saved_off).to_string(),
@@ -110,7 +111,7 @@ pub fn AuthenticatorSetupPage() -> impl IntoView {
         <p><a href="/account/security">{t!(i18n, security.back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(setup) = setup.await else { return ().into_any() };
+                let Ok(setup) = loaded(setup).await else { return ().into_any() };
                 let Some(setup) = setup else {
                     return view! {
                         <h1>{t!(i18n, security.setup_title)}</h1>
@@ -184,7 +185,7 @@ pub fn AccountActivityPage() -> impl IntoView {
         <p><a href="/account">{t!(i18n, account.back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(events) = events.await else { return ().into_any() };
+                let Ok(events) = loaded(events).await else { return ().into_any() };
                 let locale = i18n.get_locale_untracked();
                 view! {
                     <h1>{t!(i18n, activity.title)}</h1>

@@ -7,7 +7,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::backoffice::staff_api::{staff_overview, CreateStaff, SetStaffDisabled};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -23,7 +23,7 @@ pub fn AdminPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match listing.await {
+                match loaded(listing).await {
                     Ok(listing) => {
                         let agencies = listing.agencies.clone();
                         view! {

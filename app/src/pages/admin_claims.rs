@@ -9,7 +9,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::services::api::{claims_overview, ReleaseClaim};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live, live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,7 +25,7 @@ pub fn AdminClaimsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match claims.await {
+                match loaded(claims).await {
                     Ok(claims) => view! {
                         <PageTitle title=t_string!(i18n, admin.claims_title) />
                         {query.read_untracked().get("released").map(|reference| view! {

@@ -8,7 +8,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::backoffice::messages_api::admin_messages;
 use crate::pages::officer::NoAccess;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -32,7 +32,7 @@ pub fn AdminMessagesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
                 let chosen = query.read_untracked().get("status").unwrap_or_default();
-                match messages.await {
+                match loaded(messages).await {
                     Ok(messages) => view! {
                         <h1>{t!(i18n, admin_messages.title)}</h1>
                         <p>{t!(i18n, admin_messages.lead)}</p>

@@ -9,6 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
 use crate::payments::api::payments_needing_attention;
 use crate::money::format_kes;
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 #[component]
@@ -20,7 +21,7 @@ pub fn AdminPaymentsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match listing.await {
+                match loaded(listing).await {
                     Ok(rows) => view! {
                         <nav class="breadcrumbs" aria-label=t_string!(i18n, attention.back_label)>
                             <a href="/admin">{t!(i18n, admin.title)}</a>

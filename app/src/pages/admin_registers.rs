@@ -9,6 +9,7 @@ use crate::components::status::format_time;
 use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::officer::NoAccess;
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 #[component]
@@ -21,7 +22,7 @@ pub fn AdminRegistersPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match orders.await {
+                match loaded(orders).await {
                     Ok(orders) => view! {
                         <h1>{t!(i18n, admin_registers.title)}</h1>
                         <p>{t!(i18n, admin_registers.lead)}</p>

@@ -15,7 +15,7 @@ use crate::money::format_kes;
 use crate::services::status::{Action, Status, Tone};
 use crate::services::views::{ApplicationDetails, ApplicationSummary};
 use crate::pages::not_found::NotFoundPage;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -85,7 +85,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
         </nav>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(all) = items.await else { return ().into_any() };
+                let Ok(all) = loaded(items).await else { return ().into_any() };
                 let shown: Vec<_> = all.into_iter().filter(|a| in_group(a.status, &group())).collect();
                 if shown.is_empty() {
                     view! { <p>{t!(i18n, dashboard.no_applications)}</p><p><a class="button button--primary" href="/services">{t!(i18n, home.all_services)}</a></p> }.into_any()
@@ -107,7 +107,7 @@ pub fn ApplicationPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match details.await {
+                match loaded(details).await {
                     Ok(app) => view! {
                         {query.read_untracked().get("submitted").map(|_| view! {
                             <div class="banner banner--success" role="status">

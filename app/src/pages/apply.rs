@@ -12,7 +12,7 @@ use crate::services::catalogue::{FieldKind, FormField, PaymentDue};
 use crate::money::format_kes;
 use crate::services::views::FormState;
 use crate::pages::not_found::NotFoundPage;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live, live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
@@ -68,7 +68,7 @@ fn ApplicationForm(service: Signal<String>, reference: Signal<String>) -> impl I
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match form.await {
+                match loaded(form).await {
                     Ok(state) => {
                         let page = page_for(&state, query.read_untracked().get("step"));
                         let name = state.service.name.get(i18n.get_locale_untracked());

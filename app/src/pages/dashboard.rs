@@ -7,6 +7,7 @@ use crate::identity::api::current_citizen;
 use crate::pages::applications::ApplicationList;
 use crate::pages::notifications::NotificationList;
 use crate::services::api::{my_applications, my_notifications};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 /// How many applications the dashboard shows before "See all".
@@ -23,7 +24,7 @@ pub fn DashboardPage() -> impl IntoView {
         <PageTitle title=t_string!(i18n, dashboard.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match (citizen.await, applications.await, notifications.await) {
+                match (loaded(citizen).await, loaded(applications).await, loaded(notifications).await) {
                     (Ok(Some(me)), Ok(applications), Ok(notifications)) => {
                         let more = applications.len() > LATEST;
                         let latest: Vec<_> = applications.into_iter().take(LATEST).collect();

@@ -7,7 +7,7 @@ use crate::errors::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::issued::api::{my_documents, verify_document};
 use crate::issued::views::{DocumentStatus, Verification};
-use crate::components::page_signals::live_param;
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -22,7 +22,7 @@ pub fn MyDocumentsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match documents.await {
+                match loaded(documents).await {
                     Ok(list) if list.is_empty() => view! { <p>{t!(i18n, documents.none)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="application-list">
@@ -62,7 +62,7 @@ pub fn VerifyDocumentPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
-                    let result = match found.await {
+                    let result = match loaded(found).await {
                         Ok(Some(Verification::Genuine { number, template: _, holder_masked, agency, issued_on, expires_on, expired, status, status_reason })) => {
                             let (class, heading) = match (status, expired) {
                                 (Some(DocumentStatus::Revoked), _) => ("banner banner--attention", t_string!(i18n, documents.verdict_revoked)),

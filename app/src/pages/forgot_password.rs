@@ -7,6 +7,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{reset_ready, SetNewPassword, StartReset};
 use crate::pages::login::StartAgain;
 use crate::pages::one_time_code::{CodeEntryPage, SendCodeForm};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 #[component]
@@ -61,7 +62,7 @@ pub fn NewPasswordPage() -> impl IntoView {
         <div class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    if ready.await.unwrap_or(false) {
+                    if loaded(ready).await.unwrap_or(false) {
                         view! {
                             <ErrorSummary problems />
                             <h1>{t!(i18n, reset.new_password_title)}</h1>

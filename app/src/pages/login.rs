@@ -6,7 +6,7 @@ use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{login_destinations, LogIn};
 use crate::pages::one_time_code::{CodeEntryPage, SendCodeForm};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -48,7 +48,7 @@ pub fn LoginMethodPage() -> impl IntoView {
         <div class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match destinations.await {
+                    match loaded(destinations).await {
                         Ok(Some(to)) => {
                             // With an app on, it comes first; SMS and email unless turned off.
                             let mut options = Vec::new();

@@ -9,7 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::services::api::{notification_centre, MarkNotificationsRead};
 use crate::messages::notifications::AccountNotice;
 use crate::services::views::{NotificationView, Notified};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live, loaded};
 use leptos::prelude::*;
 
 /// Notifications as a list; with `mark_read`, each unread one has its own button.
@@ -94,7 +94,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <PageTitle title=t_string!(i18n, notifications.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(items) = items.await else { return ().into_any() };
+                let Ok(items) = loaded(items).await else { return ().into_any() };
                 let any_unread = items.iter().any(|n| !n.read);
                 view! {
                     <h1>{t!(i18n, notifications.title)}</h1>

@@ -12,7 +12,7 @@ use crate::services::api::{officer_application, officer_queue, OfficerMove};
 use crate::services::status::{Action, ALL_STATUSES, Status};
 use crate::services::views::ApplicationDetails;
 use crate::pages::not_found::NotFoundPage;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -43,7 +43,7 @@ pub fn OfficerQueuePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match queue.await {
+                match loaded(queue).await {
                     Ok(queue) => {
                         let (service, status) = (param("service"), param("status"));
                         view! {
@@ -122,7 +122,7 @@ pub fn OfficerApplicationPage() -> impl IntoView {
         <p><a href="/officer">{t!(i18n, officer.back_to_queue)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match details.await {
+                match loaded(details).await {
                     Ok(app) => view! {
                         {query.read_untracked().get("done").and_then(|a| Action::parse(&a)).map(|action| view! {
                             <div class="banner banner--success" role="status"><p>{t!(i18n, officer.done)} " " {action_text(i18n, action)}</p></div>

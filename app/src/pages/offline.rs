@@ -3,7 +3,7 @@
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::language::safe_return_path;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::live_param;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

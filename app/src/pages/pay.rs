@@ -12,7 +12,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::payments::api::{payment_overview, CheckPayment, PayWithCard, PayWithMpesa};
 use crate::payments::views::{InvoiceView, MoneyTaken, PayPage, PaymentView};
 use crate::money::format_kes;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,7 +41,7 @@ pub fn PayPageView() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match page.await {
+                match loaded(page).await {
                     Ok(page) => view! { <PayContent page /> }.into_any(),
                     Err(AppError::NotLoggedIn) => ().into_any(),
                     Err(_) => view! { <NotFoundPage /> }.into_any(),

@@ -8,6 +8,7 @@ use crate::performance::api::service_performance;
 use crate::performance::chart::{bar_chart, Bar, BarKind, Chart, Marker, Row};
 use crate::performance::service::{span, Span, DAY_SECONDS};
 use crate::performance::views::{AgencyFigures, Figure, Volumes};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 type I18n = leptos_i18n::I18nContext<Locale>;
@@ -202,7 +203,7 @@ pub fn PerformancePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                let page = page.await.unwrap_or_default();
+                let page = loaded(page).await.unwrap_or_default();
                 if page.degraded {
                     return view! { <p class="banner banner--attention">{t!(i18n, performance.unavailable)}</p> }.into_any();
                 }

@@ -10,7 +10,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::pay::failure_text;
 use crate::payments::api::{my_payments, receipt, verify_receipt};
 use crate::money::format_kes;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -24,7 +24,7 @@ pub fn PaymentsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match payments.await {
+                match loaded(payments).await {
                     Ok(list) if list.is_empty() => view! { <p>{t!(i18n, dashboard.no_payments)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="application-list">
@@ -70,7 +70,7 @@ pub fn ReceiptPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
-                match found.await {
+                match loaded(found).await {
                     Ok(r) => view! {
                         <PageTitle title=format!("{} {}", t_string!(i18n, receipt.title), r.number) />
                         <article class="receipt">
@@ -125,7 +125,7 @@ pub fn VerifyPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let locale = i18n.get_locale_untracked();
-                    match found.await {
+                    match loaded(found).await {
                         Ok(Some(r)) => view! {
                             <div class="banner banner--success" role="status"><h2 class="banner__title">{t!(i18n, verify.genuine)}</h2></div>
                             <dl class="summary-list">

@@ -5,6 +5,7 @@ use crate::components::forms::{ErrorSummary, Field, FormProblems, PasswordField,
 use crate::components::page_title::PageTitle;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::identity::api::{registration_person, CompleteRegistration, StartRegistration};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 #[component]
@@ -53,7 +54,7 @@ pub fn RegisterDetailsPage() -> impl IntoView {
         <div class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match person.await {
+                    match loaded(person).await {
                         Ok(Some(full_name)) => view! {
                             <ErrorSummary problems />
                             <h1>{t!(i18n, register.details_title)}</h1>

@@ -8,7 +8,7 @@ use crate::services::api::{search_services, service_details};
 use crate::services::catalogue::PaymentDue;
 use crate::money::format_kes;
 use crate::pages::not_found::NotFoundPage;
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -27,7 +27,7 @@ pub fn CataloguePage() -> impl IntoView {
         <p class="lead">{t!(i18n, catalogue.lead)}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(view) = results.await else { return view! { <p>{t!(i18n, problems.internal)}</p> }.into_any() };
+                let Ok(view) = loaded(results).await else { return view! { <p>{t!(i18n, problems.internal)}</p> }.into_any() };
                 let locale = i18n.get_locale_untracked();
                 let (q, agency, category) = (param("q"), param("agency"), param("category"));
                 let count = view.services.len();
@@ -97,7 +97,7 @@ pub fn ServicePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(found) = details.await else {
+                let Ok(found) = loaded(details).await else {
                     return view! { <NotFoundPage /> }.into_any();
                 };
                 let locale = i18n.get_locale_untracked();

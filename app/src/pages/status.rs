@@ -5,6 +5,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::status::format_time;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::status::api::{status_page, Notice};
+use crate::components::page_signals::loaded;
 use leptos::prelude::*;
 
 fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: &str) -> &'static str {
@@ -43,7 +44,7 @@ pub fn StatusPage() -> impl IntoView {
         <p>{t!(i18n, status_page.lead)}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let page = page.await.unwrap_or_default();
+                let page = loaded(page).await.unwrap_or_default();
                 view! {
                     <h2>{t!(i18n, status_page.current)}</h2>
                     {if page.degraded {

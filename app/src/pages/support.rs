@@ -14,7 +14,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::officer::NoAccess;
 use crate::support::api::{desk_ticket, my_ticket, my_tickets, support_desk, AnswerTicket, ReplyToTicket, ResolveTicket, OPEN_TICKET_PATH};
 use crate::support::views::{TicketDetails, TicketMessage, TicketStatus, TicketSummary, Topic};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -134,7 +134,7 @@ pub fn SupportPage() -> impl IntoView {
         <PageTitle title=t_string!(i18n, support.title) />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(tickets) = tickets.await else { return ().into_any() };
+                let Ok(tickets) = loaded(tickets).await else { return ().into_any() };
                 let locale = i18n.get_locale_untracked();
                 view! {
                     <div class="narrow">
@@ -212,7 +212,7 @@ pub fn SupportTicketPage() -> impl IntoView {
         <p><a href="/support">{t!(i18n, support.back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match ticket.await {
+                match loaded(ticket).await {
                     Ok(TicketDetails { summary, messages }) => {
                         let query = query.read_untracked();
                         let title = t_string!(i18n, support.ticket_title).replace("{reference}", &summary.reference);
@@ -271,7 +271,7 @@ pub fn SupportDeskPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked();
                 let (home_href, home_name) = if base.starts_with("/admin") { ("/admin", t_string!(i18n, admin.title)) } else { ("/officer", t_string!(i18n, officer.queue_title)) };
-                match desk.await {
+                match loaded(desk).await {
                     Ok(desk) => view! {
                         <PageTitle title=t_string!(i18n, support.desk_title) />
                         <p><a href=home_href>{home_name}</a></p>
@@ -344,7 +344,7 @@ pub fn SupportDeskTicketPage() -> impl IntoView {
         <p><a href=base>{t!(i18n, support.desk_back)}</a></p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match ticket.await {
+                match loaded(ticket).await {
                     Ok(TicketDetails { summary, messages }) => {
                         let done = query.read_untracked().get("done");
                         let title = t_string!(i18n, support.ticket_title).replace("{reference}", &summary.reference);

@@ -11,7 +11,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::services::status::Status;
 use crate::services::transfers_api::{my_vehicle, my_vehicles, transfer_to_me, AcceptTransfer, CancelTransfer, SendTransferCode};
 use crate::services::views::{TransferView, VehicleView};
-use crate::components::page_signals::{live, live_param};
+use crate::components::page_signals::{live_param, loaded};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -26,7 +26,7 @@ pub fn MyVehiclesPage() -> impl IntoView {
         <p>{t!(i18n, vehicles.lead)}</p>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match mine.await {
+                match loaded(mine).await {
                     Ok(mine) => view! {
                         {(!mine.transfers_to_me.is_empty()).then(|| view! {
                             <section class="panel panel--apart" aria-labelledby="to-you-title">
@@ -90,7 +90,7 @@ pub fn VehiclePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match vehicle.await {
+                match loaded(vehicle).await {
                     Ok(vehicle) => view! {
                         <PageTitle title=vehicle.registration_number.clone() />
                         <p class="caption">{t!(i18n, vehicles.title)}</p>
@@ -129,7 +129,7 @@ pub fn TransferPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match transfer.await {
+                match loaded(transfer).await {
                     Ok(transfer) => view! { <TransferDetails transfer /> }.into_any(),
                     Err(AppError::NotLoggedIn) => ().into_any(),
                     Err(_) => view! { <NotFoundPage /> }.into_any(),
