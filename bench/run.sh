@@ -13,6 +13,12 @@
 #
 # `bench/run.sh soak` (or `./dev.sh bench soak`) runs the soak alone and writes its report to
 # target/BENCHMARKS-soak.md, leaving BENCHMARKS.md as the last full run wrote it.
+# `bench/run.sh scale` (or `./dev.sh bench scale`) measures the pages at national size on
+# PostgreSQL (issue 25) and writes section 10 of BENCHMARKS.md, which later full runs keep:
+# BENCH_SCALE_URL (default postgres://postgres@127.0.0.1:5432/raia_scale) is seeded with
+# BENCH_SCALE_CITIZENS (1000000) and BENCH_SCALE_APPLICATIONS (10000000) unless it already
+# holds a data set (then reused; BENCH_SCALE_FRESH=1 drops and seeds it anew: tens of minutes),
+# BENCH_SCALE_REQUESTS per page (500).
 # A measurement that cannot run is written down as "not measured: <why>" and the rest go on.
 # Environment: BENCH_SECONDS (each wrk run, default 30), BENCH_RUSH_SECONDS (20),
 # BENCH_PROBE_RATE (requests/s to /services during the rush, default 20),
@@ -387,6 +393,49 @@ soak_only() {
   python3 bench/report.py "$RESULTS" "$ROOT/target/BENCHMARKS-soak.md" soak
 }
 
+# `bench/run.sh scale`: the national-size data set, seeded once (or reused), a release server
+# on it, `raia-bench scale`, and section 10 of BENCHMARKS.md. Only the server and the bench are
+# built: the timings are the server's rendering and queries, not the site's files.
+scale_only() {
+  local url=${BENCH_SCALE_URL:-postgres://postgres@127.0.0.1:5432/raia_scale}
+  local citizens=${BENCH_SCALE_CITIZENS:-1000000} applications=${BENCH_SCALE_APPLICATIONS:-10000000}
+  local port data_dir=$WORK/scale started
+  if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+    say "building the release server and raia-bench"
+    cargo build --release -p raia-server -p raia-bench || exit 1
+  fi
+  record_run
+  printf 'citizens=%s\napplications=%s\n' "$citizens" "$applications" >"$RESULTS/settings.txt"
+  if ! ensure_postgres; then
+    not_measured scale "PostgreSQL is not reachable on 127.0.0.1:5432"
+  else
+    if [ "${BENCH_SCALE_FRESH:-}" = 1 ]; then
+      "$BENCH_BIN" fresh-database --database-url "$url" || exit 1
+    fi
+    say "seeding $url: $citizens citizens, $applications applications (refused, and reused, when already seeded)"
+    started=$(now_ms)
+    server_env 0 "$url" "$data_dir"
+    if env "${SERVER_ENV[@]}" "$SERVER_BIN" seed-scale --citizens "$citizens" --applications "$applications" \
+      >"$RESULTS/seed.txt" 2>"$WORK/seed.err"; then
+      echo $((($(now_ms) - started) / 1000)) >"$RESULTS/seed-seconds.txt"
+    elif ! grep -q "already holds" "$WORK/seed.err"; then
+      not_measured scale "seed-scale failed: $(tail -n 3 "$WORK/seed.err" | tr '\n' ' ')"
+    fi
+    tail -n 5 "$WORK/seed.err" >&2
+    if [ ! -f "$RESULTS/scale.why" ]; then
+      port=$(free_port)
+      if start_server "$port" "$url" "$data_dir" "$WORK/server-scale.log"; then
+        measure scale json bench "$port" "$url" "$data_dir" scale --base-url "http://127.0.0.1:$port" --database-url "$url" \
+          --requests "${BENCH_SCALE_REQUESTS:-500}"
+        stop_server
+      else
+        not_measured scale "the server did not start on $url"
+      fi
+    fi
+  fi
+  python3 bench/report_scale.py "$RESULTS" "$ROOT/BENCHMARKS.md"
+}
+
 main() {
   install_tools
   if ! build_if_needed; then
@@ -457,8 +506,9 @@ trap cleanup EXIT
 case "${1:-}" in
   "") main ;;
   soak) soak_only ;;
+  scale) scale_only ;;
   *)
-    echo "usage: bench/run.sh [soak]" >&2
+    echo "usage: bench/run.sh [soak|scale]" >&2
     exit 2
     ;;
 esac

@@ -24,6 +24,7 @@ pub mod register_worker;
 pub mod issued_documents;
 pub mod router;
 pub mod security_headers;
+pub mod seed_scale;
 pub mod service_worker;
 pub mod staff_command;
 pub mod startup;
