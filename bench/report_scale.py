@@ -41,9 +41,10 @@ def section(results):
         lines += [f"Not measured: {why or 'raia-bench scale printed nothing'}", "", "<!-- scale: end -->"]
         return "\n".join(lines)
     scale = json.loads(raw)
-    seeded = read(results, "seed-seconds.txt")
+    seeded, reused = read(results, "seed-seconds.txt"), read(results, "seed-reused-seconds.txt")
     seeding = (f"seeded by `raia-server seed-scale` in {float(seeded) / 60:,.1f} minutes" if seeded
-               else "seeded by an earlier run of `raia-server seed-scale` (reused)")
+               else f"the data set of an earlier `raia-server seed-scale` (reused; its seeding took {float(reused) / 60:,.1f} minutes)" if reused
+               else "the data set of an earlier `raia-server seed-scale` (reused)")
     database = scale["tables"]["database_bytes"] / 1e9
     lines += [
         f"Written by `bench/run.sh scale` on {when}, commit {read(results, 'commit.txt') or '?'}: {seeding}; the database holds "

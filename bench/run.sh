@@ -18,7 +18,9 @@
 # BENCH_SCALE_URL (default postgres://postgres@127.0.0.1:5432/raia_scale) is seeded with
 # BENCH_SCALE_CITIZENS (1000000) and BENCH_SCALE_APPLICATIONS (10000000) unless it already
 # holds a data set (then reused; BENCH_SCALE_FRESH=1 drops and seeds it anew: tens of minutes),
-# BENCH_SCALE_REQUESTS per page (500).
+# BENCH_SCALE_REQUESTS per page (500). How long the seeding took is kept in
+# target/scale-seed-seconds.txt, for the report of a later run that reuses the data set.
+# BENCH_BENCH_BIN: the raia-bench binary (default the release build's).
 # A measurement that cannot run is written down as "not measured: <why>" and the rest go on.
 # Environment: BENCH_SECONDS (each wrk run, default 30), BENCH_RUSH_SECONDS (20),
 # BENCH_PROBE_RATE (requests/s to /services during the rush, default 20),
@@ -48,7 +50,7 @@ PERFORMANCE_APPLICATIONS=${BENCH_PERFORMANCE_APPLICATIONS:-1000000}
 LIGHTHOUSE_VERSION=12
 
 SERVER_BIN=${BENCH_SERVER_BIN:-$CARGO_TARGET_DIR/release/raia-server}
-BENCH_BIN=$CARGO_TARGET_DIR/release/raia-bench
+BENCH_BIN=${BENCH_BENCH_BIN:-$CARGO_TARGET_DIR/release/raia-bench}
 SITE=${BENCH_SITE:-$ROOT/target/site}
 WORK=$(mktemp -d)
 RESULTS=$WORK/results
@@ -415,13 +417,18 @@ scale_only() {
     say "seeding $url: $citizens citizens, $applications applications (refused, and reused, when already seeded)"
     started=$(now_ms)
     server_env 0 "$url" "$data_dir"
-    if env "${SERVER_ENV[@]}" "$SERVER_BIN" seed-scale --citizens "$citizens" --applications "$applications" \
+    if env "${SERVER_ENV[@]}" RUST_LOG=error "$SERVER_BIN" seed-scale --citizens "$citizens" --applications "$applications" \
       >"$RESULTS/seed.txt" 2>"$WORK/seed.err"; then
-      echo $((($(now_ms) - started) / 1000)) >"$RESULTS/seed-seconds.txt"
+      mkdir -p "$ROOT/target"
+      echo $((($(now_ms) - started) / 1000)) | tee "$ROOT/target/scale-seed-seconds.txt" >"$RESULTS/seed-seconds.txt"
     elif ! grep -q "already holds" "$WORK/seed.err"; then
       not_measured scale "seed-scale failed: $(tail -n 3 "$WORK/seed.err" | tr '\n' ' ')"
     fi
     tail -n 5 "$WORK/seed.err" >&2
+    # A reused data set: how long its seeding took, when this machine seeded it.
+    if [ ! -f "$RESULTS/seed-seconds.txt" ] && [ -f "$ROOT/target/scale-seed-seconds.txt" ]; then
+      cp "$ROOT/target/scale-seed-seconds.txt" "$RESULTS/seed-reused-seconds.txt"
+    fi
     if [ ! -f "$RESULTS/scale.why" ]; then
       port=$(free_port)
       if start_server "$port" "$url" "$data_dir" "$WORK/server-scale.log"; then

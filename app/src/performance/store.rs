@@ -21,9 +21,9 @@ use std::collections::{BTreeMap, HashMap};
 const FOLD_BATCH: usize = 500;
 
 /// The whole days of both windows and the open queue, from the summary and the changes not
-/// yet folded. Binds the first whole day of the 30 days' window, then the 90 days'. (The
+/// yet folded (PostgreSQL sums BIGINTs as NUMERIC, which the Any driver cannot read: cast). Binds the first whole day of the 30 days' window, then the 90 days'. (The
 /// queries are public for `raia-bench scale`, which has PostgreSQL explain them.)
-pub const SUMMARY_SQL: &str = "SELECT service_slug, measure, took, SUM(CASE WHEN day >= $1 THEN n ELSE 0 END) AS last_30, SUM(n) AS last_90 FROM ( \
+pub const SUMMARY_SQL: &str = "SELECT service_slug, measure, took, CAST(SUM(CASE WHEN day >= $1 THEN n ELSE 0 END) AS BIGINT) AS last_30, CAST(SUM(n) AS BIGINT) AS last_90 FROM ( \
              SELECT service_slug, measure, day, took, n FROM performance_counts WHERE day = 0 OR day >= $2 \
              UNION ALL SELECT service_slug, measure, day, took, n FROM performance_changes WHERE day = 0 OR day >= $2) summary \
          GROUP BY service_slug, measure, took";
