@@ -129,16 +129,24 @@ async fn subjects(world: &World) -> BenchResult<Subjects> {
         .fetch_one(pool)
         .await
         .map_err(e)?;
-    let cursor = sqlx::query(
-        "SELECT submitted_at, id FROM applications WHERE agency = $1 AND status <> 'draft' AND account_id <> $2 \
-         ORDER BY submitted_at, id OFFSET $3 LIMIT 1",
-    )
-    .bind(&agency)
-    .bind(officer)
-    .bind(999 * raia_app::services::store::QUEUE_PAGE - 1)
-    .fetch_one(pool)
-    .await
-    .map_err(e)?;
+    // Page 1,000 starts after the 49,950th application; a small data set has fewer, and then
+    // the page measured is the last full one (the JSON says which).
+    let mut cursor = None;
+    for (order, offset) in [("submitted_at, id", 999 * raia_app::services::store::QUEUE_PAGE - 1), ("submitted_at DESC, id DESC", raia_app::services::store::QUEUE_PAGE)] {
+        cursor = sqlx::query(&format!(
+            "SELECT submitted_at, id FROM applications WHERE agency = $1 AND status <> 'draft' AND account_id <> $2 ORDER BY {order} OFFSET $3 LIMIT 1"
+        ))
+        .bind(&agency)
+        .bind(officer)
+        .bind(offset)
+        .fetch_optional(pool)
+        .await
+        .map_err(e)?;
+        if cursor.is_some() {
+            break;
+        }
+    }
+    let cursor = cursor.ok_or("the busiest agency's queue is empty")?;
     let page_1000 = raia_app::services::store::QueueCursor { submitted_at: cursor.get("submitted_at"), id: cursor.get("id") }.as_text();
     Ok(Subjects { heavy, typical, officer, agency, reference, page_1000 })
 }
@@ -258,7 +266,7 @@ async fn pay(world: &World, base: &str, count: usize, concurrency: usize) -> Ben
 /// Rows and size on disk (with indexes) of the big tables, and of the whole database.
 async fn sizes(world: &World) -> BenchResult<Value> {
     let rows = sqlx::query(
-        "SELECT c.relname AS name, c.reltuples::BIGINT AS rows, pg_total_relation_size(c.oid) AS bytes FROM pg_class c \
+        "SELECT c.relname::TEXT AS name, c.reltuples::BIGINT AS rows, pg_total_relation_size(c.oid) AS bytes FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 1000 ORDER BY bytes DESC",
     )
     .fetch_all(world.db.pool())
