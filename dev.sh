@@ -146,9 +146,10 @@ case "${1:-}" in
   test) test_all ;;
   # The Playwright suite alone against the release build as it is (arguments go to Playwright).
   e2e) shift && ensure_postgres && run_e2e "$@" ;;
-  bench) install_rust_tools && bench/run.sh "${@:2}" ;;
+  # The national-scale bench builds only the server and raia-bench: no WASM tools needed.
+  bench) { [ "${2:-}" = scale ] || install_rust_tools; } && bench/run.sh "${@:2}" ;;
   *)
-    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh e2e [playwright args] | ./dev.sh bench [soak] (measure against the budgets, rewrite BENCHMARKS.md; with soak, only the soak)" >&2
+    echo "usage: ./dev.sh serve | ./dev.sh test | ./dev.sh e2e [playwright args] | ./dev.sh bench [soak|scale] (measure against the budgets, rewrite BENCHMARKS.md; with soak, only the soak; with scale, section 10 at national size)" >&2
     exit 2
     ;;
 esac

@@ -642,12 +642,25 @@ class Report:
         summary = ["## Budgets", "", f"{met} of {len(self.budgets)} met.", "",
                    table(["area", "budget", "figure", "result"], self.budgets)]
         parts = ["\n".join(header), "\n".join(summary)] + ([] if only_soak else [architecture()]) + self.sections
-        text = "\n\n".join(parts) + "\n"
+        # The national-scale section is measured apart (`bench/run.sh scale`, an hour of
+        # seeding): a full run keeps the last one written rather than dropping it.
+        kept = scale_section(output)
+        text = "\n\n".join(parts + ([kept] if kept and not only_soak else [])) + "\n"
         Path(output).write_text(text)
         print(f"{output}: {met} of {len(self.budgets)} budgets met")
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def scale_section(output):
+    """The block `bench/report_scale.py` wrote into OUTPUT, markers included, if any."""
+    try:
+        text = Path(output).read_text()
+    except OSError:
+        return None
+    found = re.search(r"<!-- scale: begin -->.*?<!-- scale: end -->", text, re.S)
+    return found.group(0) if found else None
 
 
 def architecture():

@@ -13,6 +13,14 @@
 #
 # `bench/run.sh soak` (or `./dev.sh bench soak`) runs the soak alone and writes its report to
 # target/BENCHMARKS-soak.md, leaving BENCHMARKS.md as the last full run wrote it.
+# `bench/run.sh scale` (or `./dev.sh bench scale`) measures the pages at national size on
+# PostgreSQL (issue 25) and writes section 10 of BENCHMARKS.md, which later full runs keep:
+# BENCH_SCALE_URL (default postgres://postgres@127.0.0.1:5432/raia_scale) is seeded with
+# BENCH_SCALE_CITIZENS (1000000) and BENCH_SCALE_APPLICATIONS (10000000) unless it already
+# holds a data set (then reused; BENCH_SCALE_FRESH=1 drops and seeds it anew: tens of minutes),
+# BENCH_SCALE_REQUESTS per page (500). How long the seeding took is kept in
+# target/scale-seed-seconds.txt, for the report of a later run that reuses the data set.
+# BENCH_BENCH_BIN: the raia-bench binary (default the release build's).
 # A measurement that cannot run is written down as "not measured: <why>" and the rest go on.
 # Environment: BENCH_SECONDS (each wrk run, default 30), BENCH_RUSH_SECONDS (20),
 # BENCH_PROBE_RATE (requests/s to /services during the rush, default 20),
@@ -42,7 +50,7 @@ PERFORMANCE_APPLICATIONS=${BENCH_PERFORMANCE_APPLICATIONS:-1000000}
 LIGHTHOUSE_VERSION=12
 
 SERVER_BIN=${BENCH_SERVER_BIN:-$CARGO_TARGET_DIR/release/raia-server}
-BENCH_BIN=$CARGO_TARGET_DIR/release/raia-bench
+BENCH_BIN=${BENCH_BENCH_BIN:-$CARGO_TARGET_DIR/release/raia-bench}
 SITE=${BENCH_SITE:-$ROOT/target/site}
 WORK=$(mktemp -d)
 RESULTS=$WORK/results
@@ -139,7 +147,7 @@ now_ms() { date +%s%3N; }
 server_env() {
   local port=$1 database_url=$2 data_dir=$3
   SERVER_ENV=(APP_ENV=dev "BIND_ADDR=127.0.0.1:$port" "DATABASE_URL=$database_url"
-    "LEPTOS_SITE_ROOT=$SITE" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD
+    "LEPTOS_SITE_ROOT=$SITE" LEPTOS_SITE_PKG_DIR=pkg "LEPTOS_HASH_FILES=${BENCH_HASH_FILES:-true}" LEPTOS_ENV=PROD
     RUST_LOG=warn TRUSTED_PROXIES=127.0.0.1/32)
 }
 
@@ -387,6 +395,57 @@ soak_only() {
   python3 bench/report.py "$RESULTS" "$ROOT/target/BENCHMARKS-soak.md" soak
 }
 
+# `bench/run.sh scale`: the national-size data set, seeded once (or reused), a release server
+# on it, `raia-bench scale`, and section 10 of BENCHMARKS.md. Only the server and the bench are
+# built: the timings are the server's rendering and queries, not the site's files.
+scale_only() {
+  local url=${BENCH_SCALE_URL:-postgres://postgres@127.0.0.1:5432/raia_scale}
+  local citizens=${BENCH_SCALE_CITIZENS:-1000000} applications=${BENCH_SCALE_APPLICATIONS:-10000000}
+  local port data_dir=$WORK/scale started
+  if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+    say "building the release server and raia-bench"
+    cargo build --release -p raia-server -p raia-bench || exit 1
+  fi
+  # Without a built site (this step builds none) there is no hash file to name the WASM by.
+  [ -f "$(dirname "$SERVER_BIN")/hash.txt" ] || export BENCH_HASH_FILES=false
+  record_run
+  printf 'citizens=%s\napplications=%s\n' "$citizens" "$applications" >"$RESULTS/settings.txt"
+  if ! ensure_postgres; then
+    not_measured scale "PostgreSQL is not reachable on 127.0.0.1:5432"
+  else
+    if [ "${BENCH_SCALE_FRESH:-}" = 1 ]; then
+      "$BENCH_BIN" fresh-database --database-url "$url" || exit 1
+    fi
+    say "seeding $url: $citizens citizens, $applications applications (refused, and reused, when already seeded)"
+    started=$(now_ms)
+    server_env 0 "$url" "$data_dir"
+    if env "${SERVER_ENV[@]}" RUST_LOG=error "$SERVER_BIN" seed-scale --citizens "$citizens" --applications "$applications" \
+      >"$WORK/seed.out" 2>"$WORK/seed.err"; then
+      mkdir -p "$ROOT/target"
+      echo $((($(now_ms) - started) / 1000)) | tee "$ROOT/target/scale-seed-seconds.txt" >"$RESULTS/seed-seconds.txt"
+    # The server logs (its refusal too) on stdout.
+    elif ! grep -q "already holds" "$WORK/seed.out" "$WORK/seed.err"; then
+      not_measured scale "seed-scale failed: $(tail -n 3 "$WORK/seed.out" "$WORK/seed.err" | tr '\n' ' ')"
+    fi
+    tail -n 5 "$WORK/seed.err" >&2
+    # A reused data set: how long its seeding took, when this machine seeded it.
+    if [ ! -f "$RESULTS/seed-seconds.txt" ] && [ -f "$ROOT/target/scale-seed-seconds.txt" ]; then
+      cp "$ROOT/target/scale-seed-seconds.txt" "$RESULTS/seed-reused-seconds.txt"
+    fi
+    if [ ! -f "$RESULTS/scale.why" ]; then
+      port=$(free_port)
+      if start_server "$port" "$url" "$data_dir" "$WORK/server-scale.log"; then
+        measure scale json bench "$port" "$url" "$data_dir" scale --base-url "http://127.0.0.1:$port" --database-url "$url" \
+          --requests "${BENCH_SCALE_REQUESTS:-500}"
+        stop_server
+      else
+        not_measured scale "the server did not start on $url"
+      fi
+    fi
+  fi
+  python3 bench/report_scale.py "$RESULTS" "$ROOT/BENCHMARKS.md"
+}
+
 main() {
   install_tools
   if ! build_if_needed; then
@@ -457,8 +516,9 @@ trap cleanup EXIT
 case "${1:-}" in
   "") main ;;
   soak) soak_only ;;
+  scale) scale_only ;;
   *)
-    echo "usage: bench/run.sh [soak]" >&2
+    echo "usage: bench/run.sh [soak|scale]" >&2
     exit 2
     ;;
 esac

@@ -17,17 +17,17 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// The payer's phone on every confirmation (it only matters for money that is kept).
 const PAYER_MSISDN: &str = "254782000000";
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 /// A receipt number shaped like M-Pesa's (10 capitals and digits), unique to this run and
 /// invoice: `B`, three characters of the run, six of the invoice's position.
-fn receipt_number(run: &str, index: usize) -> String {
+pub(crate) fn receipt_number(run: &str, index: usize) -> String {
     format!("B{run}{index:06}")
 }
 
-fn run_tag(now: i64) -> String {
+pub(crate) fn run_tag(now: i64) -> String {
     const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let mut n = now.rem_euclid(36 * 36 * 36) as usize;
     let mut tag = String::new();
@@ -39,7 +39,7 @@ fn run_tag(now: i64) -> String {
 }
 
 /// Daraja's C2B confirmation body for one invoice (see `daraja::C2bConfirmation`).
-fn confirmation(invoice: &OpenInvoice, receipt: &str, shortcode: &str, now: i64) -> String {
+pub(crate) fn confirmation(invoice: &OpenInvoice, receipt: &str, shortcode: &str, now: i64) -> String {
     json!({
         "TransactionType": "Pay Bill",
         "TransID": receipt,
@@ -53,7 +53,7 @@ fn confirmation(invoice: &OpenInvoice, receipt: &str, shortcode: &str, now: i64)
     .to_string()
 }
 
-async fn post(client: &reqwest::Client, url: &str, body: String) -> Result<Duration, String> {
+pub(crate) async fn post(client: &reqwest::Client, url: &str, body: String) -> Result<Duration, String> {
     let started = Instant::now();
     let response = client.post(url).header("content-type", "application/json").body(body).send().await.map_err(|_| "connection error".to_string())?;
     let status = response.status();

@@ -10,12 +10,14 @@ mod args;
 mod callbacks;
 mod check_payments;
 mod documents;
+mod explain;
 mod hashes;
 mod invoices;
 mod login_rush;
 mod people;
 mod performance_query;
 mod probe;
+mod scale;
 mod session;
 mod soak;
 mod stats;
@@ -52,6 +54,10 @@ usage: raia-bench <command> [--flag value ...]
   documents       [--documents 1000] [--verifications 100000]
                                               issued documents: each signed and drawn as its PDF (ms per
                                               document), then QR payloads verified with the JWK set alone
+  scale           --base-url URL --database-url URL [--requests 500] [--concurrency 4] [--callbacks 500]
+                                              the pages at national size, on a database `raia-server seed-scale`
+                                              filled: p50/p99 and requests/s per page, paybill callbacks, and
+                                              PostgreSQL's plans for their queries (a big table read whole fails)
   soak            --base-url URL --database-url URL [--seconds 600] [--journey-every 2]
                   [--browse-rate 5] [--guess-rate 2] [--server-pid PID]
                                               mixed traffic at a steady rate (browse, log in, apply, pay,
@@ -79,6 +85,7 @@ async fn main() {
         "soak" => soak::command(&args).await,
         "performance-query" => performance_query::command(&args).await,
         "documents" => documents::command(&args).await,
+        "scale" => scale::command(&args).await,
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

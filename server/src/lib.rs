@@ -27,6 +27,7 @@ pub mod issued_documents;
 pub mod router;
 pub mod run_to_end;
 pub mod security_headers;
+pub mod seed_scale;
 pub mod service_worker;
 pub mod staff_command;
 pub mod startup;

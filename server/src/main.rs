@@ -54,8 +54,9 @@ async fn main() {
         Some("create-staff") => staff_command::create(&config, &args[1..]).await,
         Some("disable-staff") => staff_command::set_disabled(&config, &args[1..], true).await,
         Some("enable-staff") => staff_command::set_disabled(&config, &args[1..], false).await,
+        Some("seed-scale") => raia_server::seed_scale::command(&config, &args[1..]).await,
         Some("check-catalogue") => startup::catalogue(&config).map(|c| println!("the catalogue is valid: {} services", c.services.len())).map_err(Into::into),
-        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, import-register KIND FILE.csv, import-uploads FOLDER, new-document-key KID, create-staff, disable-staff, enable-staff, check-catalogue)").into()),
+        Some(other) => Err(format!("unknown command `{other}` (try: serve, import-registry FILE.csv, import-register KIND FILE.csv, import-uploads FOLDER, new-document-key KID, create-staff, disable-staff, enable-staff, check-catalogue, seed-scale --citizens N --applications M)").into()),
     };
     if let Err(error) = result {
         tracing::error!(%error, "Raia stopped");

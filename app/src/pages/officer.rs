@@ -38,7 +38,7 @@ pub fn OfficerQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |name: &str| live_param(query, name).unwrap_or_default();
-    let queue = Resource::new_blocking(move || (param("service"), param("status")), |(service, status)| officer_queue(service, status, "/officer".to_string()));
+    let queue = Resource::new_blocking(move || (param("service"), param("status"), param("after")), |(service, status, after)| officer_queue(service, status, after, "/officer".to_string()));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -99,6 +99,9 @@ pub fn OfficerQueuePage() -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
+                                    {queue.next.map(|after| view! {
+                                        <p><a href=format!("/officer?service={service}&status={status}&after={after}")>{t!(i18n, officer.next_page)}</a></p>
+                                    })}
                                 }.into_any()
                             }}
                         }.into_any()

@@ -160,9 +160,9 @@ pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
 // ------------------------------------------------------------ officers
 
 #[server(endpoint = "officer/queue")]
-pub async fn officer_queue(service: String, status: String, return_to: String) -> Result<Queue, AppError> {
+pub async fn officer_queue(service: String, status: String, after: String, return_to: String) -> Result<Queue, AppError> {
     let officer = logged_in(&return_to).await?;
-    applications()?.queue(&officer, &service, &status).await.map_err(with_status)
+    applications()?.queue(&officer, &service, &status, &after).await.map_err(with_status)
 }
 
 #[server(endpoint = "officer/application")]

@@ -156,6 +156,8 @@ pub struct Queue {
     pub agency_name: Text,
     pub services: Vec<(String, Text)>,
     pub items: Vec<QueueItem>,
+    /// Where the next page starts (`after=` in its link); none on the last page.
+    pub next: Option<String>,
 }
 
 /// An application under review as the admin's claims page lists it: who holds it, since when.

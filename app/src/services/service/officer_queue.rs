@@ -10,31 +10,34 @@ impl Applications {
         }
     }
 
-    pub async fn queue(&self, officer: &Account, service: &str, status: &str) -> Result<Queue, AppError> {
+    /// A page of the officer's agency's queue, after `after` (a `QueueCursor` as text; empty
+    /// or unreadable: the first page).
+    pub async fn queue(&self, officer: &Account, service: &str, status: &str, after: &str) -> Result<Queue, AppError> {
         let agency = Self::officers_agency(officer)?;
         let status = Status::parse(status).map(Status::as_str).unwrap_or("");
         let service = self.catalogue.service(service).filter(|s| s.agency == agency).map(|s| s.slug.as_str()).unwrap_or("");
-        let rows = store::queue(self.db.pool(), agency, service, status, officer.id).await?;
+        let rows = store::queue(self.db.pool(), agency, service, status, officer.id, store::QueueCursor::parse(after)).await?;
+        // A full page may have a next one; the link says where it starts.
+        let next = (rows.len() as i64 == store::QUEUE_PAGE)
+            .then(|| rows.last().and_then(|r| Some(store::QueueCursor { submitted_at: r.application.submitted_at?, id: r.application.id }.as_text())))
+            .flatten();
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some(service) = self.catalogue.service(&row.service_slug) else { continue };
-            let claimed_by_name = match row.claimed_by {
-                Some(id) => Some(store::full_name(self.db.pool(), id).await?),
-                None => None,
-            };
+            let Some(service) = self.catalogue.service(&row.application.service_slug) else { continue };
             items.push(QueueItem {
-                reference: row.reference.clone().unwrap_or_default(),
+                reference: row.application.reference.clone().unwrap_or_default(),
                 service_name: service.name.clone(),
-                applicant_name: store::full_name(self.db.pool(), row.account_id).await?,
-                status: row.status,
-                submitted_at: row.submitted_at,
-                claimed_by_name,
+                applicant_name: row.applicant_name,
+                status: row.application.status,
+                submitted_at: row.application.submitted_at,
+                claimed_by_name: row.claimed_by_name,
             });
         }
         Ok(Queue {
             agency_name: self.catalogue.agency(agency).map(|a| a.name.clone()).unwrap_or_default(),
             services: self.catalogue.services.iter().filter(|s| s.agency == agency).map(|s| (s.slug.clone(), s.name.clone())).collect(),
             items,
+            next,
         })
     }
 
