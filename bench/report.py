@@ -22,14 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1000  # the stricter reading of "KB"
 
-PUBLIC_PAGES = ["/", "/services", "/services/passport", "/login"]
+PUBLIC_PAGES = ["/", "/services", "/services/passport", "/status", "/help", "/performance", "/login"]
+# Issue 25: a page with nothing that moves loads no WASM and weighs at most 40 KB; a page
+# with an island (the login form's "Show password") keeps issue 10's 150 KB.
+READING_PAGE_KB = 40
+PAGES_WITH_ISLANDS = ["/login"]
 PUBLIC_PAGE_KB = 150
 LOGGED_IN_PAGE_KB = 250
-LIGHTHOUSE_PAGES = [("home", "/"), ("services", "/services"), ("passport", "/services/passport"), ("login", "/login"), ("dashboard", "/dashboard"), ("pay", "pay page")]
-LIGHTHOUSE = {"performance": 95, "lcp_s": 1.5, "tbt_ms": 100, "cls": 0.02, "accessibility": 100, "best_practices": 100}
-ALL_LIGHTHOUSE_BUDGETS = "performance ≥ 95, LCP ≤ 1.5 s, TBT ≤ 100 ms, CLS ≤ 0.02, accessibility 100, best practices 100"
+LIGHTHOUSE_PAGES = [("home", "/"), ("services", "/services"), ("passport", "/services/passport"), ("status", "/status"), ("help", "/help"), ("performance", "/performance"), ("login", "/login"), ("dashboard", "/dashboard"), ("pay", "pay page")]
+LIGHTHOUSE = {"performance": 95, "lcp_s": 1.2, "tbt_ms": 50, "cls": 0.02, "accessibility": 100, "best_practices": 100}
+ALL_LIGHTHOUSE_BUDGETS = "performance ≥ 95, LCP ≤ 1.2 s, TBT ≤ 50 ms, CLS ≤ 0.02, accessibility 100, best practices 100"
 CATALOGUE_SHARE_OF_STATIC = 0.30
 P99_MS = 25
+DASHBOARD_16_P99_MS = 20
 STATIC_ONE_CONNECTION_MEDIAN_MS = 2
 LOGINS_SHARE_OF_HASHES = 0.80
 P99_DURING_RUSH_MS = 50
@@ -290,7 +295,8 @@ class Report:
             return measure
 
         for path in PUBLIC_PAGES:
-            self.budget("1. Page weight", f"`{path}` ≤ {PUBLIC_PAGE_KB} KB", judge(path, PUBLIC_PAGE_KB))
+            limit = PUBLIC_PAGE_KB if path in PAGES_WITH_ISLANDS else READING_PAGE_KB
+            self.budget("1. Page weight", f"`{path}` ≤ {limit} KB", judge(path, limit))
         for path in [p["path"] for p in (pages or []) if isinstance(pages, list) and p.get("loggedIn")] or ["/dashboard", "application page", "pay page"]:
             self.budget("1. Page weight", f"`{path}` (logged in) ≤ {LOGGED_IN_PAGE_KB} KB", judge(path, LOGGED_IN_PAGE_KB))
 
@@ -351,7 +357,8 @@ class Report:
                  "the same 2 cores as the server. The dashboard with the bench citizen's session cookie "
                  f"(it answered HTTP {(r.text('dashboard-status.txt') or '?').strip()} before the run).", ""]
         runs = [("wrk-services", "`/services`"), ("wrk-passport", "`/services/passport`"), ("wrk-dashboard", "`/dashboard` (logged in)"),
-                ("wrk-static", "`/robots.txt` (static)"), ("wrk-static-one-connection", "`/robots.txt`, 1 connection, 10 s")]
+                ("wrk-static", "`/robots.txt` (static)"), ("wrk-static-one-connection", "`/robots.txt`, 1 connection, 10 s"),
+                ("wrk-dashboard-16", "`/dashboard` (logged in), 16 connections")]
         found, rows = {}, []
         for name, label in runs:
             try:
@@ -377,6 +384,8 @@ class Report:
         for name, label in runs[:4]:
             self.budget("3. Server rendering", f"{label}: p99 < {P99_MS} ms", lambda n=name: (ms(need(n)["p99"]), need(n)["p99"] is not None and need(n)["p99"] < P99_MS))
             self.budget("3. Server rendering", f"{label}: zero errors", lambda n=name: (str(need(n)["errors"]), need(n)["errors"] == 0))
+        self.budget("3. Server rendering", f"`/dashboard` at 16 connections: p99 ≤ {DASHBOARD_16_P99_MS} ms",
+                    lambda: (ms(need("wrk-dashboard-16")["p99"]), need("wrk-dashboard-16")["p99"] is not None and need("wrk-dashboard-16")["p99"] <= DASHBOARD_16_P99_MS))
         self.budget("3. Server rendering", f"static file on one keep-alive connection: median < {STATIC_ONE_CONNECTION_MEDIAN_MS} ms",
                     lambda: (ms(need("wrk-static-one-connection")["p50"]), (need("wrk-static-one-connection")["p50"] or 1e9) < STATIC_ONE_CONNECTION_MEDIAN_MS))
 

@@ -168,6 +168,11 @@ impl Config {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             problems.push("DATABASE_URL must start with sqlite:// or postgres://".into());
         }
+        // Citizens' data crosses this connection: in production only over TLS whose
+        // certificate is checked and names the host (fail closed, never `prefer`).
+        if env == AppEnv::Prod && database_url.starts_with("postgres") && !database_url.contains("sslmode=verify-full") {
+            problems.push("DATABASE_URL must connect with ?sslmode=verify-full in prod (and sslrootcert=… for a private authority)".into());
+        }
 
         let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
             None => 10,
@@ -433,6 +438,17 @@ mod tests {
         assert_eq!((dev.messaging.sms, dev.messaging.email), (SmsProvider::Outbox, EmailProvider::Outbox));
         let error = config(&[("SMS_PROVIDER", "africastalking")]).unwrap_err().to_string();
         assert!(error.contains("AFRICASTALKING_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn prod_refuses_postgresql_without_verified_tls() {
+        let plain = config(&[("APP_ENV", "prod"), ("DATABASE_URL", "postgres://raia@db.internal/raia")]).unwrap_err().to_string();
+        assert!(plain.contains("sslmode=verify-full"), "{plain}");
+        let unchecked = config(&[("APP_ENV", "prod"), ("DATABASE_URL", "postgres://raia@db.internal/raia?sslmode=require")]).unwrap_err().to_string();
+        assert!(unchecked.contains("sslmode=verify-full"), "{unchecked}");
+        let verified = config(&[("APP_ENV", "prod"), ("DATABASE_URL", "postgres://raia@db.internal/raia?sslmode=verify-full")]).unwrap_err().to_string();
+        assert!(!verified.contains("sslmode"), "{verified}");
+        assert!(config(&[("DATABASE_URL", "postgres://raia@127.0.0.1/raia")]).is_ok(), "development may connect without TLS");
     }
 
     #[test]

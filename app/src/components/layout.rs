@@ -47,51 +47,53 @@ fn SiteHeader() -> impl IntoView {
                         <span class="brand__tagline">{t!(i18n, site.tagline)}</span>
                     </a>
                 </div>
-                // The phone menu is plain HTML: `<details>` folds and unfolds it with no script
-                // at all, so a page needs no WASM for it. On wider screens the stylesheet hides
-                // the toggle and always shows the links.
+                // The phone menu is plain HTML: the `<details>` toggle opens and shuts with no
+                // script at all, and the stylesheet shows the navigation after it only while it is
+                // open (on wider screens the toggle is hidden and the links always shown). The
+                // navigation is not inside the `<details>`, so it is never "collapsed" content
+                // to a screen reader on a wide screen.
                 <details class="site-menu">
                     <summary class="menu-toggle">{t!(i18n, site.menu)}</summary>
-                    <nav
-                        id="site-nav"
-                        class="site-nav"
-                        aria-label=move || t_string!(i18n, site.nav_label)
-                    >
-                        <ul class="container site-nav__list">
-                            <li><a href="/services">{t!(i18n, nav.services)}</a></li>
-                            <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    match loaded(signed_in).await {
-                                        Ok(Some(who)) => view! {
-                                            {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
-                                            {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
-                                            <li>
-                                                <a href="/notifications">
-                                                    {t!(i18n, nav.notifications)}
-                                                    {(who.unread > 0).then(|| view! {
-                                                        " " <span class="count">{who.unread}<span class="visually-hidden">" " {t!(i18n, nav.unread)}</span></span>
-                                                    })}
-                                                </a>
-                                            </li>
-                                            <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
-                                            // Logging out clears what this account kept on the phone (offline_drafts.js).
-                                            <li data-log-out="" data-draft-owner=who.device_tag.clone()>
-                                                <ActionForm action=log_out>
-                                                    <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
-                                                </ActionForm>
-                                            </li>
-                                        }.into_any(),
-                                        _ => view! {
-                                            <li><a href="/login">{t!(i18n, nav.login)}</a></li>
-                                            <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
-                                        }.into_any(),
-                                    }
-                                })}
-                            </Suspense>
-                        </ul>
-                    </nav>
                 </details>
+                <nav
+                    id="site-nav"
+                    class="site-nav"
+                    aria-label=move || t_string!(i18n, site.nav_label)
+                >
+                    <ul class="container site-nav__list">
+                        <li><a href="/services">{t!(i18n, nav.services)}</a></li>
+                        <li><a href="/applications">{t!(i18n, nav.applications)}</a></li>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match loaded(signed_in).await {
+                                    Ok(Some(who)) => view! {
+                                        {(who.role == "officer").then(|| view! { <li><a href="/officer">{t!(i18n, nav.back_office)}</a></li> })}
+                                        {(who.role == "admin").then(|| view! { <li><a href="/admin">{t!(i18n, nav.staff)}</a></li> })}
+                                        <li>
+                                            <a href="/notifications">
+                                                {t!(i18n, nav.notifications)}
+                                                {(who.unread > 0).then(|| view! {
+                                                    " " <span class="count">{who.unread}<span class="visually-hidden">" " {t!(i18n, nav.unread)}</span></span>
+                                                })}
+                                            </a>
+                                        </li>
+                                        <li><a href="/dashboard">{t!(i18n, nav.account)}</a></li>
+                                        // Logging out clears what this account kept on the phone (offline_drafts.js).
+                                        <li data-log-out="" data-draft-owner=who.device_tag.clone()>
+                                            <ActionForm action=log_out>
+                                                <button type="submit" class="nav-button">{t!(i18n, dashboard.log_out)}</button>
+                                            </ActionForm>
+                                        </li>
+                                    }.into_any(),
+                                    _ => view! {
+                                        <li><a href="/login">{t!(i18n, nav.login)}</a></li>
+                                        <li><a class="site-nav__register" href="/register">{t!(i18n, nav.register)}</a></li>
+                                    }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </ul>
+                </nav>
             </div>
         </header>
     }
