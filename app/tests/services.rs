@@ -11,7 +11,6 @@ use raia_app::identity::registry::TableRegistry;
 use raia_app::identity::service::Identity;
 use raia_app::identity::staff::{self, NewStaff};
 use raia_app::services::catalogue_file;
-use raia_app::services::documents::DocumentStore;
 use raia_app::services::service::{Applications, FormTarget};
 use raia_app::services::status::{Action, Actor, Status};
 use raia_app::test_db::TestDb;
@@ -26,13 +25,6 @@ struct World {
     identity: Identity,
     outbox: raia_app::db::Db,
     _test_db: TestDb,
-    upload_dir: std::path::PathBuf,
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.upload_dir);
-    }
 }
 
 async fn world(test_db: TestDb) -> World {
@@ -45,23 +37,18 @@ async fn world(test_db: TestDb) -> World {
         hasher: PasswordHasher::new(2),
         secrets: raia_app::identity::sealing::SecretsKey::dev(),
     };
-    let upload_dir = std::env::temp_dir().join(format!("raia-uploads-{}-{}", std::process::id(), test_db.url.len() + rand_suffix()));
     let clock: Arc<dyn raia_app::clock::Clock> = Arc::new(clock);
     let apps = Applications {
         db: db.clone(),
         clock: clock.clone(),
         catalogue: Arc::new(catalogue_file::parse(catalogue_file::BUILT_IN).unwrap()),
-        documents: DocumentStore::new(&upload_dir),
         registers: Arc::new(raia_app::registers::embedded::EmbeddedRegisters::new(db.clone())),
         issuer: raia_app::issued::service::Issuer { db: db.clone(), clock, keys: Arc::new(raia_app::issued::signing::DocumentKeys::development()), public_base_url: "https://raia.example".into() },
         public_base_url: "https://raia.example".into(),
     };
-    World { apps, identity, outbox: db, _test_db: test_db, upload_dir }
+    World { apps, identity, outbox: db, _test_db: test_db }
 }
 
-fn rand_suffix() -> usize {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as usize
-}
 
 fn answers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -174,7 +161,7 @@ async fn a_citizen_applies_and_the_officer_takes_it_to_awaiting_payment() {
         assert!(w.last_sms_to("+254712345678").await.contains(&reference));
 
         // The queue shows it; the officer claims, asks for a correction.
-        let queue = w.apps.queue(&officer, "", "").await.unwrap();
+        let queue = w.apps.queue(&officer, "", "", "").await.unwrap();
         assert_eq!(queue.items.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), vec![reference.as_str()]);
         let seen = w.apps.officer_view(&officer, &reference).await.unwrap();
         assert_eq!(seen.documents.len(), 2);
@@ -225,9 +212,9 @@ async fn other_citizens_and_other_agencies_get_not_found() {
         assert_eq!(w.apps.officer_view(&ntsa, &reference).await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.officer_move(&ntsa, &reference, 1, "claim", "", "").await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.document(&ntsa, document).await.err(), Some(AppError::NotFound));
-        assert!(w.apps.queue(&ntsa, "", "").await.unwrap().items.is_empty());
+        assert!(w.apps.queue(&ntsa, "", "", "").await.unwrap().items.is_empty());
         // A citizen is not an officer anywhere.
-        assert_eq!(w.apps.queue(&wanjiku, "", "").await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(w.apps.queue(&wanjiku, "", "", "").await.unwrap_err(), AppError::Forbidden);
         assert_eq!(w.apps.officer_view(&wanjiku, &reference).await.unwrap_err(), AppError::Forbidden);
         // The owner and the right agency can read the document.
         assert_eq!(w.apps.document(&wanjiku, document).await.unwrap().content_type, "image/png");
@@ -348,7 +335,7 @@ async fn an_officer_cannot_see_claim_or_decide_their_own_application() {
         assert_eq!(w.apps.my_application(&amina, &reference).await.unwrap().status, Status::Submitted);
 
         // To her as an officer it is "not found": not in her queue, not to open, not to claim.
-        assert!(w.apps.queue(&amina, "", "").await.unwrap().items.is_empty(), "her own application is hidden from her queue");
+        assert!(w.apps.queue(&amina, "", "", "").await.unwrap().items.is_empty(), "her own application is hidden from her queue");
         assert_eq!(w.apps.officer_view(&amina, &reference).await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.officer_move(&amina, &reference, 1, "claim", "", "").await.unwrap_err(), AppError::NotFound);
 
@@ -361,7 +348,7 @@ async fn an_officer_cannot_see_claim_or_decide_their_own_application() {
         assert_eq!(w.apps.my_application(&amina, &reference).await.unwrap().status, Status::UnderReview);
 
         // A colleague sees it in the queue as any other application.
-        let queue = w.apps.queue(&colleague, "", "").await.unwrap();
+        let queue = w.apps.queue(&colleague, "", "", "").await.unwrap();
         assert_eq!(queue.items.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), vec![reference.as_str()]);
         assert!(w.apps.officer_view(&colleague, &reference).await.is_ok());
     })
@@ -461,8 +448,8 @@ async fn a_replaced_documents_file_is_deleted_unless_another_document_uses_it() 
         let (first, second) = ([PNG, b"first"].concat(), [PNG, b"second"].concat());
         let stored = |bytes: &[u8]| {
             let sha = sha256_of(bytes);
-            let store = w.apps.documents.clone();
-            async move { store.contains(&sha).await }
+            let db = w.apps.db.clone();
+            async move { raia_app::services::stored_files::read(db.pool(), &sha).await.unwrap().is_some() }
         };
 
         w.apps.attach_document(&wanjiku, &draft, "photo", "first.png", &first).await.unwrap();

@@ -10,7 +10,6 @@ use raia_app::errors::{AppError, FieldProblem, Problem};
 use raia_app::i18n::Locale;
 use raia_app::identity::accounts::{self, Account, NewAccount};
 use raia_app::messages::outbox;
-use raia_app::services::documents::DocumentStore;
 use raia_app::support::service::{Screenshot, Support, TicketForm};
 use raia_app::support::views::{TicketStatus, Topic};
 use raia_app::test_db::TestDb;
@@ -22,19 +21,16 @@ struct World {
     support: Support,
     db: Db,
     test_db: Option<TestDb>,
-    upload_dir: std::path::PathBuf,
 }
 
 impl World {
     async fn new(test_db: TestDb) -> World {
         let db = test_db.db.clone();
-        let upload_dir = std::env::temp_dir().join(format!("raia-support-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
-        let support = Support { db: db.clone(), clock: Arc::new(ManualClock::starting_now()), documents: DocumentStore::new(&upload_dir), public_base_url: "https://raia.example".into() };
-        World { support, db, test_db: Some(test_db), upload_dir }
+        let support = Support { db: db.clone(), clock: Arc::new(ManualClock::starting_now()), public_base_url: "https://raia.example".into() };
+        World { support, db, test_db: Some(test_db) }
     }
 
     async fn finish(mut self) {
-        let _ = std::fs::remove_dir_all(&self.upload_dir);
         if let Some(test_db) = self.test_db.take() {
             test_db.drop_database().await;
         }

@@ -121,7 +121,7 @@ const SERVER_FUNCTIONS: &[(&str, Class, &str)] = &[
     ("/api/transfers/send-code", CitizensById, "reference={ref}"),
     ("/api/transfers/accept", CitizensById, "reference={ref}&version={version}&code=123456"),
     ("/api/transfers/cancel", CitizensById, "reference={ref}&version={version}"),
-    ("/api/officer/queue", StaffList, "service=&status=&return_to=%2Fofficer"),
+    ("/api/officer/queue", StaffList, "service=&status=&after=&return_to=%2Fofficer"),
     ("/api/support/desk", StaffList, "return_to=%2Fofficer%2Fsupport"),
     ("/api/officer/application", StaffById, "reference={ref}"),
     ("/api/documents/status", StaffById, "reference={ref}&number=DOC-2026-000001&status=revoked&reason=Intruder"),

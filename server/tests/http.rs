@@ -359,7 +359,7 @@ async fn documents_are_checked_on_upload_and_shown_only_to_those_allowed() {
         let page = server.client.get(format!("{}/officer", server.base)).header("cookie", &wanjiku).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::FORBIDDEN);
         assert!(page.text().await.unwrap().contains("You do not have access to this page"));
-        let api = post_form(&server, "/api/officer/queue", "service=&status=&return_to=%2Fofficer", Some(&wanjiku)).await;
+        let api = post_form(&server, "/api/officer/queue", "service=&status=&after=&return_to=%2Fofficer", Some(&wanjiku)).await;
         assert_eq!(api.status(), StatusCode::FORBIDDEN);
         // The officer reaches the queue.
         let queue = server.client.get(format!("{}/officer", server.base)).header("cookie", &officer).send().await.unwrap();
