@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "./fixtures";
-import { expectAccessible, latestCode, logOut as logOutThroughMenu } from "./support";
+import { expectAccessible, latestCode, logOut as logOutThroughMenu, openFromQueue } from "./support";
 
 // One set of citizen and officer journeys, run twice: in the phone's browser with
 // JavaScript ("mobile") and with JavaScript off ("no-js"). Nothing here waits for the
@@ -136,7 +136,7 @@ test("the Immigration officer starts the review and approves", async ({ page }, 
   await logIn(page, OFFICER.id, OFFICER.password, OFFICER.phone);
   await page.goto("/officer");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Applications queue");
-  await page.getByRole("link", { name: reference }).click();
+  await openFromQueue(page, reference);
   await expect(page.getByText("Teacher")).toBeVisible();
   await page.getByRole("button", { name: "Start review" }).click();
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "./fixtures";
-import { chooseLanguage, expectAccessible, logInWithCode, logOut, registerCitizen, waitForHydration } from "./support";
+import { chooseLanguage, expectAccessible, logInWithCode, logOut, registerCitizen, waitForHydration, openFromQueue } from "./support";
 
 // A 1×1 PNG: the server checks the content, not the name.
 const PHOTO = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -137,7 +137,7 @@ test.describe("applying and reviewing", () => {
     await page.goto("/officer");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Applications queue");
     await expectAccessible(page);
-    await page.getByRole("link", { name: reference }).click();
+    await openFromQueue(page, reference);
     await expect(page.getByText("Engineer")).toBeVisible();
     await page.getByRole("button", { name: "Start review" }).click();
     await expect(page.getByRole("button", { name: "Ask for a correction" })).toBeVisible();
@@ -240,7 +240,7 @@ test.describe("applying and reviewing", () => {
     await logInWithCode(page, CITIZEN.id, PASSWORD, CITIZEN.e164);
     await page.goto("/officer");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("You do not have access to this page");
-    const direct = await page.request.post("/api/officer/queue", { form: { service: "", status: "", return_to: "/officer" } });
+    const direct = await page.request.post("/api/officer/queue", { form: { service: "", status: "", after: "", return_to: "/officer" } });
     expect(direct.status()).toBe(403);
   });
 });

@@ -125,3 +125,16 @@ export function authenticatorCode(secret: string, at: number = Date.now()): stri
   const number = (((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3]) % 1_000_000;
   return number.toString().padStart(6, "0");
 }
+
+/** Opens an application from the officer's queue, as an officer would: the queue lists the
+ *  oldest first, 50 to a page, so a new application may be a few "Next page" links away
+ *  (the suite's server has the made-up demo history waiting too). */
+export async function openFromQueue(page: Page, reference: string) {
+  const link = page.getByRole("link", { name: reference });
+  for (let pages = 0; pages < 20 && !(await link.isVisible()); pages++) {
+    const heading = await page.locator("main").innerText();
+    await page.getByRole("link", { name: "Next page" }).click();
+    await expect(page.locator("main")).not.toHaveText(heading);
+  }
+  await link.click();
+}
