@@ -134,7 +134,8 @@ test("apply for a passport with a photo and a document, then submit", async ({ p
 
 test("the Immigration officer starts the review and approves", async ({ page }, testInfo) => {
   await logIn(page, OFFICER.id, OFFICER.password, OFFICER.phone);
-  await page.goto("/officer");
+  // What waits for an officer: the queue filtered to submitted applications.
+  await page.goto("/officer?status=submitted");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Applications queue");
   await openFromQueue(page, reference);
   await expect(page.getByText("Teacher")).toBeVisible();

@@ -134,7 +134,8 @@ test.describe("applying and reviewing", () => {
 
     // The Immigration officer claims it and asks for a correction.
     await logInWithCode(page, OFFICER.id, OFFICER.password, OFFICER.phone);
-    await page.goto("/officer");
+    // What waits for an officer: the queue filtered to submitted applications.
+    await page.goto("/officer?status=submitted");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Applications queue");
     await expectAccessible(page);
     await openFromQueue(page, reference);
