@@ -169,7 +169,9 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), DbError> {
 }
 
 /// The next number of a reference series (`PSP` in 2026), counted in the database so
-/// that every server process draws from the same series.
+/// that every server process draws from the same series, with no gaps. The series is one
+/// row, locked from this update until the transaction ends: draw the number as late in the
+/// transaction as the work allows, or every writer of the series queues behind the slowest.
 pub async fn next_reference_number(tx: &mut Transaction<'static, Any>, prefix: &str, year: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO reference_counters (prefix, year, last_value) VALUES ($1, $2, 1) \

@@ -21,6 +21,7 @@ pub mod money;
 pub mod pages;
 pub mod payments;
 pub mod performance;
+pub mod privacy;
 pub mod services;
 pub mod status;
 pub mod shell;

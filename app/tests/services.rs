@@ -128,7 +128,7 @@ impl World {
     /// Submits a passport application and has `officer` claim it; returns its reference.
     async fn claimed_passport(&self, citizen: &Account, officer: &Account) -> String {
         let reference = self.submit_passport(citizen).await;
-        let version = self.apps.officer_view(officer, &reference).await.unwrap().version;
+        let version = self.apps.officer_view(officer, &reference, "").await.unwrap().version;
         self.apps.officer_move(officer, &reference, version, "claim", "", "").await.unwrap();
         reference
     }
@@ -163,10 +163,10 @@ async fn a_citizen_applies_and_the_officer_takes_it_to_awaiting_payment() {
         // The queue shows it; the officer claims, asks for a correction.
         let queue = w.apps.queue(&officer, "", "", "").await.unwrap();
         assert_eq!(queue.items.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), vec![reference.as_str()]);
-        let seen = w.apps.officer_view(&officer, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&officer, &reference, "").await.unwrap();
         assert_eq!(seen.documents.len(), 2);
         w.apps.officer_move(&officer, &reference, seen.version, "claim", "", "").await.unwrap();
-        let seen = w.apps.officer_view(&officer, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&officer, &reference, "").await.unwrap();
         assert_eq!(problem(w.apps.officer_move(&officer, &reference, seen.version, "request_action", "  ", "").await), Problem::ReasonRequired);
         w.apps.officer_move(&officer, &reference, seen.version, "request_action", "The photo background must be white", "").await.unwrap();
         assert!(w.last_sms_to("+254712345678").await.contains("The photo background must be white"));
@@ -181,10 +181,10 @@ async fn a_citizen_applies_and_the_officer_takes_it_to_awaiting_payment() {
         assert_eq!(w.apps.submit(&wanjiku, &correction).await.unwrap(), reference);
 
         // Back with the same officer, who claims again and approves: the fee is due now.
-        let seen = w.apps.officer_view(&officer, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&officer, &reference, "").await.unwrap();
         assert_eq!(seen.status, Status::Submitted);
         w.apps.officer_move(&officer, &reference, seen.version, "claim", "", "").await.unwrap();
-        let seen = w.apps.officer_view(&officer, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&officer, &reference, "").await.unwrap();
         w.apps.officer_move(&officer, &reference, seen.version, "approve", "", "").await.unwrap();
         let mine = w.apps.my_application(&wanjiku, &reference).await.unwrap();
         assert_eq!(mine.status, Status::AwaitingPayment);
@@ -209,13 +209,13 @@ async fn other_citizens_and_other_agencies_get_not_found() {
         assert_eq!(w.apps.withdraw(&baraka, &reference, 1).await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.form(&baraka, &FormTarget::Correction { reference: reference.clone() }).await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.document(&baraka, document).await.err().map(|e| e), Some(AppError::NotFound));
-        assert_eq!(w.apps.officer_view(&ntsa, &reference).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(w.apps.officer_view(&ntsa, &reference, "").await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.officer_move(&ntsa, &reference, 1, "claim", "", "").await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.document(&ntsa, document).await.err(), Some(AppError::NotFound));
         assert!(w.apps.queue(&ntsa, "", "", "").await.unwrap().items.is_empty());
         // A citizen is not an officer anywhere.
         assert_eq!(w.apps.queue(&wanjiku, "", "", "").await.unwrap_err(), AppError::Forbidden);
-        assert_eq!(w.apps.officer_view(&wanjiku, &reference).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(w.apps.officer_view(&wanjiku, &reference, "").await.unwrap_err(), AppError::Forbidden);
         // The owner and the right agency can read the document.
         assert_eq!(w.apps.document(&wanjiku, document).await.unwrap().content_type, "image/png");
         let immigration = w.officer("30000001", "+254700000101", "immigration").await;
@@ -231,7 +231,7 @@ async fn two_officers_claiming_at_once_leave_one_winner() {
         let first = w.officer("30000001", "+254700000101", "immigration").await;
         let second = w.officer("30000011", "+254700000111", "immigration").await;
         let reference = w.submit_passport(&wanjiku).await;
-        let version = w.apps.officer_view(&first, &reference).await.unwrap().version;
+        let version = w.apps.officer_view(&first, &reference, "").await.unwrap().version;
         let (a, b) = tokio::join!(
             w.apps.officer_move(&first, &reference, version, "claim", "", ""),
             w.apps.officer_move(&second, &reference, version, "claim", "", ""),
@@ -243,7 +243,7 @@ async fn two_officers_claiming_at_once_leave_one_winner() {
         let after = w.apps.my_application(&wanjiku, &reference).await.unwrap();
         assert_eq!(after.timeline.iter().filter(|e| e.to_status == Status::UnderReview).count(), 1);
         // The officer without the claim cannot decide, and the citizen can no longer withdraw.
-        let seen = w.apps.officer_view(&first, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&first, &reference, "").await.unwrap();
         let not_holder = if seen.claimed_by_viewer { &second } else { &first };
         assert_eq!(problem(w.apps.officer_move(not_holder, &reference, seen.version, "approve", "", "").await), Problem::AlreadyMoved);
         assert_eq!(problem(w.apps.withdraw(&wanjiku, &reference, seen.version).await), Problem::NotAllowedNow);
@@ -286,7 +286,9 @@ async fn services_paid_on_submission_wait_for_payment_before_review() {
         let mine = w.apps.my_application(&wanjiku, &reference).await.unwrap();
         assert_eq!((mine.status, mine.amount_due_cents), (Status::AwaitingPayment, 105_000));
         assert!(w.last_sms_to("+254712345678").await.contains("Pay KES 1,050"));
-        let seen = w.apps.officer_view(&dci, &reference).await.unwrap();
+        // Nothing for DCI to do before payment: opening it is outside the officer's work and takes a reason.
+        assert_eq!(problem(w.apps.officer_view(&dci, &reference, "").await), Problem::ReasonRequired);
+        let seen = w.apps.officer_view(&dci, &reference, "The applicant called about the fee").await.unwrap();
         assert!(seen.actions.is_empty(), "nothing to review before payment");
         assert_eq!(problem(w.apps.officer_move(&dci, &reference, seen.version, "claim", "", "").await), Problem::NotAllowedNow);
         // The citizen may still withdraw.
@@ -336,7 +338,7 @@ async fn an_officer_cannot_see_claim_or_decide_their_own_application() {
 
         // To her as an officer it is "not found": not in her queue, not to open, not to claim.
         assert!(w.apps.queue(&amina, "", "", "").await.unwrap().items.is_empty(), "her own application is hidden from her queue");
-        assert_eq!(w.apps.officer_view(&amina, &reference).await.unwrap_err(), AppError::NotFound);
+        assert_eq!(w.apps.officer_view(&amina, &reference, "").await.unwrap_err(), AppError::NotFound);
         assert_eq!(w.apps.officer_move(&amina, &reference, 1, "claim", "", "").await.unwrap_err(), AppError::NotFound);
 
         // Even holding the claim (made before this rule, say), she cannot decide it.
@@ -350,7 +352,9 @@ async fn an_officer_cannot_see_claim_or_decide_their_own_application() {
         // A colleague sees it in the queue as any other application.
         let queue = w.apps.queue(&colleague, "", "", "").await.unwrap();
         assert_eq!(queue.items.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), vec![reference.as_str()]);
-        assert!(w.apps.officer_view(&colleague, &reference).await.is_ok());
+        // Held by another officer, it is not the colleague's work: opening it takes a reason.
+        assert_eq!(problem(w.apps.officer_view(&colleague, &reference, "").await), Problem::ReasonRequired);
+        assert!(w.apps.officer_view(&colleague, &reference, "Covering for Amina this week").await.is_ok());
     })
     .await;
 }
@@ -392,9 +396,9 @@ async fn an_admin_or_the_holder_releases_a_claim_back_to_the_queue() {
 
         // A colleague takes it; the holder may release their own claim too.
         w.apps.officer_move(&colleague, &reference, mine.version, "claim", "", "").await.unwrap();
-        let seen = w.apps.officer_view(&colleague, &reference).await.unwrap();
+        let seen = w.apps.officer_view(&colleague, &reference, "").await.unwrap();
         assert!(seen.actions.contains(&Action::ReleaseClaim));
-        assert!(!w.apps.officer_view(&holder, &reference).await.unwrap().actions.contains(&Action::ReleaseClaim), "only for the holder");
+        assert!(!w.apps.officer_view(&holder, &reference, "").await.unwrap().actions.contains(&Action::ReleaseClaim), "only for the holder");
         w.apps.officer_move(&colleague, &reference, seen.version, "release_claim", "", "").await.unwrap();
         assert_eq!(w.apps.my_application(&wanjiku, &reference).await.unwrap().status, Status::Submitted);
     })
@@ -421,7 +425,7 @@ async fn disabling_an_officer_releases_every_claim_they_hold() {
             assert_eq!((last.action, last.actor), (Action::ReleaseClaim, Actor::System));
         }
         assert!(w.apps.claims(&admin).await.unwrap().is_empty());
-        let version = w.apps.officer_view(&staying, &first).await.unwrap().version;
+        let version = w.apps.officer_view(&staying, &first, "").await.unwrap().version;
         w.apps.officer_move(&staying, &first, version, "claim", "", "").await.unwrap();
 
         // From the shell (`raia-server disable-staff`), the same.

@@ -18,6 +18,7 @@ pub mod health;
 pub mod housekeeping;
 pub mod import_uploads;
 pub mod language;
+pub mod my_data;
 pub mod nul_bytes;
 pub mod panics;
 pub mod reconciler;

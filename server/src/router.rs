@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use crate::config::AppEnv;
-use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, issued_documents, language, security_headers, run_to_end, service_worker, support_tickets, unavailable, ussd_callback};
+use crate::{africas_talking_simulator, body_limit, callbacks, card_simulator, client_address, csrf, daraja_simulator, dev_outbox, dev_ussd, documents, health, issued_documents, language, my_data, security_headers, run_to_end, service_worker, support_tickets, unavailable, ussd_callback};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(server_functions))
         .route("/documents", post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(documents::MAX_REQUEST_BYTES)))
         .route("/documents/{id}", get(documents::download))
+        .route("/account/data/download", get(my_data::download))
         .route("/issued/{file}", get(issued_documents::download))
         .route("/.well-known/raia-document-keys.json", get(issued_documents::keys))
         .route("/support/open", post(support_tickets::open).layer(axum::extract::DefaultBodyLimit::max(support_tickets::MAX_REQUEST_BYTES)))

@@ -238,9 +238,9 @@ async fn a_correction_after_payment_cannot_change_the_fee_option_paid_for() {
         assert_eq!(status_of(&server, &citizen, &reference).await, Status::Paid);
 
         // The officer asks for a correction.
-        let version = apps.officer_view(&officer, &reference).await.unwrap().version;
+        let version = apps.officer_view(&officer, &reference, "").await.unwrap().version;
         apps.officer_move(&officer, &reference, version, "claim", "", "").await.unwrap();
-        let version = apps.officer_view(&officer, &reference).await.unwrap().version;
+        let version = apps.officer_view(&officer, &reference, "").await.unwrap().version;
         apps.officer_move(&officer, &reference, version, "request_action", "Check the licence number", "").await.unwrap();
 
         // Three years for the price of one is refused next to the field; the rest may change.

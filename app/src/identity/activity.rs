@@ -21,10 +21,12 @@ pub enum SecurityEvent {
     CodeSettingsChanged,
     /// A payment was settled (detail: the receipt number).
     Payment,
+    /// The citizen downloaded everything Raia holds about them (`/account/data`).
+    DataDownloaded,
 }
 
 impl SecurityEvent {
-    const ALL: [SecurityEvent; 13] = [
+    const ALL: [SecurityEvent; 14] = [
         SecurityEvent::LoggedIn,
         SecurityEvent::WrongPassword,
         SecurityEvent::WrongCode,
@@ -38,6 +40,7 @@ impl SecurityEvent {
         SecurityEvent::BackupCodeUsed,
         SecurityEvent::CodeSettingsChanged,
         SecurityEvent::Payment,
+        SecurityEvent::DataDownloaded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl SecurityEvent {
             SecurityEvent::BackupCodeUsed => "backup_code_used",
             SecurityEvent::CodeSettingsChanged => "code_settings_changed",
             SecurityEvent::Payment => "payment",
+            SecurityEvent::DataDownloaded => "data_downloaded",
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod contact;
+pub mod data_access;
 
 #[cfg(feature = "ssr")]
 pub mod accounts;

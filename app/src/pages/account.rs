@@ -72,6 +72,8 @@ pub fn AccountPage() -> impl IntoView {
                     <p><a href="/account/security">{t!(i18n, account.security_link)}</a></p>
                     <h2>{t!(i18n, account.sessions_title)}</h2>
                     <p><a href="/account/sessions">{t!(i18n, account.sessions_link)}</a></p>
+                    <h2>{t!(i18n, my_data.title)}</h2>
+                    <p><a href="/account/data">{t!(i18n, account.my_data_link)}</a></p>
                 }
                 .into_any()
             })}

@@ -172,6 +172,7 @@ fn event_text(i18n: I18nContext<Locale>, event: SecurityEvent, detail: &str) -> 
         SecurityEvent::BackupCodeUsed => t_string!(i18n, activity.backup_code_used),
         SecurityEvent::CodeSettingsChanged => t_string!(i18n, activity.code_settings_changed),
         SecurityEvent::Payment => t_string!(i18n, activity.payment),
+        SecurityEvent::DataDownloaded => t_string!(i18n, activity.data_downloaded),
     };
     text.to_string()
 }

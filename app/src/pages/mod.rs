@@ -31,3 +31,4 @@ pub mod documents;
 pub mod receipts;
 pub mod vehicles;
 pub mod admin_registers;
+pub mod my_data;

@@ -120,7 +120,8 @@ pub fn OfficerApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let reference = move || live_param(params, "reference").unwrap_or_default();
-    let details = Resource::new_blocking(move || (reference(), live_param(query, "done")), |(reference, _)| officer_application(reference));
+    let reason = move || live_param(query, "reason").unwrap_or_default();
+    let details = Resource::new_blocking(move || (reference(), reason(), live_param(query, "done")), |(reference, reason, _)| officer_application(reference, reason));
     view! {
         <p><a href="/officer">{t!(i18n, officer.back_to_queue)}</a></p>
         <Suspense fallback=|| ()>
@@ -135,10 +136,39 @@ pub fn OfficerApplicationPage() -> impl IntoView {
                     }.into_any(),
                     Err(AppError::NotLoggedIn) => ().into_any(),
                     Err(AppError::Forbidden) => view! { <NoAccess /> }.into_any(),
+                    Err(error @ AppError::Invalid(_)) => {
+                        let tried = query.read_untracked().get("reason").is_some();
+                        view! { <ReasonForm reference=reference() error tried /> }.into_any()
+                    }
                     Err(_) => view! { <NotFoundPage /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// An application outside the officer's own work opens only once they say why: the
+/// applicant reads the reason under "who looked at my data". A plain GET form: the reason
+/// comes back as `?reason=`, and the page opens.
+#[component]
+fn ReasonForm(reference: String, error: AppError, tried: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    // The first time, a question; after an empty or too long reason, an error too.
+    let message = error.problems().into_iter().next().filter(|_| tried).map(|p| crate::components::forms::problem_text(i18n, &p.problem));
+    let asked_again = message.is_some();
+    view! {
+        <PageTitle title=t_string!(i18n, officer.reason_title) />
+        <h1>{t!(i18n, officer.reason_title)}</h1>
+        <p>{t!(i18n, officer.reason_lead)}</p>
+        <form method="get" action=format!("/officer/applications/{reference}") class="reason-form">
+            <div class="form-group" class:form-group--error=asked_again>
+                <label class="label" for="reason">{t!(i18n, officer.reason_label)}</label>
+                {message.map(|m| view! { <p class="error-message" id="reason-error">{m}</p> })}
+                <textarea class="textarea" id="reason" name="reason" rows="3" maxlength="500" required
+                    aria-describedby=asked_again.then_some("reason-error")></textarea>
+            </div>
+            <button type="submit" class="button button--primary">{t!(i18n, officer.reason_open)}</button>
+        </form>
     }
 }
 

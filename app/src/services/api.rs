@@ -166,9 +166,9 @@ pub async fn officer_queue(service: String, status: String, after: String, retur
 }
 
 #[server(endpoint = "officer/application")]
-pub async fn officer_application(reference: String) -> Result<ApplicationDetails, AppError> {
+pub async fn officer_application(reference: String, reason: String) -> Result<ApplicationDetails, AppError> {
     let officer = logged_in(&format!("/officer/applications/{reference}")).await?;
-    applications()?.officer_view(&officer, &reference).await.map_err(with_status)
+    applications()?.officer_view(&officer, &reference, &reason).await.map_err(with_status)
 }
 
 #[server(endpoint = "officer/move")]

@@ -234,6 +234,8 @@ impl Support {
     pub async fn desk_ticket(&self, staff: &Account, reference: &str) -> Result<TicketDetails, AppError> {
         let row = self.desk_ticket_row(staff, reference).await?;
         let messages = store::messages(self.db.pool(), row.id).await?;
+        // The citizen sees under "who looked at my data" that staff opened their request.
+        crate::identity::data_access::record(self.db.pool(), row.account_id, staff, crate::identity::data_access::RecordKind::SupportTicket, &row.summary.reference, None, self.now()).await?;
         Ok(TicketDetails { summary: row.summary, messages })
     }
 

@@ -121,12 +121,18 @@ impl Payments {
         if !invoices::mark_paid(tx, invoice.id, now).await? {
             return Ok(false);
         }
+        self.applications.payment_received_in(tx, invoice.application_id).await?;
+        let payer = applications_store::find_by_id(&mut **tx, invoice.application_id).await?.map(|row| row.account_id);
+        // The receipt's number last: the year's receipt series is one counter row that every
+        // payment updates, and its lock is held until the commit. Drawn after the application
+        // has moved, callbacks for different invoices wait on each other only for the two
+        // inserts below and the commit, not for the whole settlement (issue 25: four paybill
+        // callbacks at once took 88 ms at p99 at national size while queued behind it).
         let year = crate::calendar::year_of(now);
         let number = format_reference("RCT", year, applications_store::next_reference_number(tx, "RCT", year).await?);
         store::insert_receipt(tx, &number, payment.id, invoice.id, &random_code(16), now).await?;
-        self.applications.payment_received_in(tx, invoice.application_id).await?;
-        if let Some(row) = applications_store::find_by_id(&mut **tx, invoice.application_id).await? {
-            activity::record(&mut **tx, row.account_id, SecurityEvent::Payment, Some(&number), None, now).await?;
+        if let Some(account_id) = payer {
+            activity::record(&mut **tx, account_id, SecurityEvent::Payment, Some(&number), None, now).await?;
         }
         Ok(true)
     }

@@ -112,6 +112,9 @@ impl Applications {
             tracing::error!(document_id, "a stored document is missing");
             return Err(AppError::Internal);
         };
+        // The applicant sees that their agency's officer opened the file, and which.
+        let record = format!("{} · {}", row.reference.as_deref().unwrap_or_default(), stored.info.file_name);
+        crate::identity::data_access::record(self.db.pool(), row.account_id, viewer, crate::identity::data_access::RecordKind::Document, &record, None, self.now()).await?;
         Ok(DocumentDownload { content_type: stored.info.content_type, file_name: stored.info.file_name, bytes })
     }
 }

@@ -1,6 +1,7 @@
 //! The officers' work: their agency's queue, one application, claims and the moves they make; admins' view of claims.
 
 use super::*;
+use crate::identity::data_access::{self, RecordKind};
 
 impl Applications {
     pub(super) fn officers_agency(officer: &Account) -> Result<&str, AppError> {
@@ -49,14 +50,30 @@ impl Applications {
         row.filter(|r| r.agency == agency && r.status != Status::Draft && r.account_id != officer.id).ok_or(AppError::NotFound)
     }
 
-    pub async fn officer_view(&self, officer: &Account, reference: &str) -> Result<ApplicationDetails, AppError> {
+    /// An application of the officer's agency, opened: the applicant sees it under "who
+    /// looked at my data". One outside the officer's own work (nothing for them to do on it
+    /// now, not claimed by them, never opened by them before: a decided application, say)
+    /// opens only with a reason, which the applicant reads too.
+    pub async fn officer_view(&self, officer: &Account, reference: &str, reason: &str) -> Result<ApplicationDetails, AppError> {
         let row = self.agency_application(officer, reference).await?;
         let service = self.service(&row.service_slug)?;
-        let actions = officer_actions(row.status, Shape::of(service))
+        let actions: Vec<Action> = officer_actions(row.status, Shape::of(service))
             .into_iter()
             // Deciding is for the officer who claimed the application.
             .filter(|a| !needs_claim(*a) || row.claimed_by == Some(officer.id))
             .collect();
+        let reason = reason.trim();
+        if reason.chars().count() > data_access::REASON_MAX_CHARS {
+            return Err(AppError::field("reason", Problem::TextTooLong { max: data_access::REASON_MAX_CHARS as i64 }));
+        }
+        let record = row.reference.clone().unwrap_or_default();
+        let own_work = !actions.is_empty()
+            || row.claimed_by == Some(officer.id)
+            || data_access::opened_before(self.db.pool(), officer.id, RecordKind::Application, &record).await?;
+        if !own_work && reason.is_empty() {
+            return Err(AppError::field("reason", Problem::ReasonRequired));
+        }
+        data_access::record(self.db.pool(), row.account_id, officer, RecordKind::Application, &record, Some(reason), self.now()).await?;
         self.details(row, Some(officer), actions).await
     }
 
