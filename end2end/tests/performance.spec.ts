@@ -26,7 +26,11 @@ async function transfers(page: Page, visit: () => Promise<unknown>, { islands = 
   const urls = new Map<string, string>();
   const done: Transfer[] = [];
   cdp.on("Network.requestWillBeSent", (event) => urls.set(event.requestId, event.request.url));
-  cdp.on("Network.loadingFinished", (event) => done.push({ url: urls.get(event.requestId) ?? "?", bytes: event.encodedDataLength }));
+  // A request that began before `visit` (the previous page's last fetch) is not this page's.
+  cdp.on("Network.loadingFinished", (event) => {
+    const url = urls.get(event.requestId);
+    if (url) done.push({ url, bytes: event.encodedDataLength });
+  });
   await visit();
   await waitForHydration(page);
   // The WASM's own "finished" event may trail the moment it starts running by a tick.
