@@ -15,6 +15,7 @@ use crate::pages::account::{AccountPage, AccountSessionsPage};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::account_contact::{ContactConfirmPage, EmailChangePage, PhoneChangePage};
 use crate::pages::account_security::{AccountActivityPage, AccountSecurityPage, AuthenticatorSetupPage};
+use crate::pages::close_account::CloseAccountPage;
 use crate::pages::my_data::MyDataPage;
 use crate::pages::status::StatusPage;
 use crate::pages::admin_status::AdminStatusPage;
@@ -133,6 +134,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/security/authenticator") view=AuthenticatorSetupPage ssr=SsrMode::Async />
                         <Route path=path!("/account/activity") view=AccountActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/account/data") view=MyDataPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/close") view=CloseAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/email") view=EmailChangePage ssr=SsrMode::Async />
                         <Route path=path!("/account/phone") view=PhoneChangePage ssr=SsrMode::Async />
                         <Route path=path!("/account/contact/confirm") view=ContactConfirmPage ssr=SsrMode::Async />

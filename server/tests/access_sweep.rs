@@ -99,6 +99,7 @@ const SERVER_FUNCTIONS: &[(&str, Class, &str)] = &[
     ("/api/account/contact/confirm", CallersOwnChange, "code=123456"),
     ("/api/account/contact/resend", CallersOwnChange, ""),
     ("/api/account/language", CallersOwnChange, "language=sw"),
+    ("/api/account/close", CallersOwnChange, "current_password=Harambee+demo+2026&understood=yes"),
     ("/api/account/sessions/end-others", CallersOwnChange, ""),
     ("/api/account/password", CallersOwnChange, "current_password=Harambee+demo+2026&password=a+whole+new+phrase+2026&password_confirm=a+whole+new+phrase+2026"),
     ("/api/applications/form", CitizensById, "service=good-conduct&reference={ref}&return_to=%2F"),

@@ -79,6 +79,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::NotAllowedNow => t_string!(i18n, problems.not_allowed_now).to_string(),
         Problem::ReasonRequired => t_string!(i18n, problems.reason_required).to_string(),
         Problem::AccountDisabled => t_string!(i18n, problems.account_disabled).to_string(),
+        Problem::ApplicationsInProgress => t_string!(i18n, problems.applications_in_progress).to_string(),
+        Problem::RefundPending => t_string!(i18n, problems.refund_pending).to_string(),
         Problem::AlreadyPaid => t_string!(i18n, problems.already_paid).to_string(),
         Problem::InvalidCardNumber => t_string!(i18n, problems.invalid_card_number).to_string(),
         Problem::InvalidCardExpiry => t_string!(i18n, problems.invalid_card_expiry).to_string(),

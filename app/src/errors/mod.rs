@@ -78,6 +78,10 @@ pub enum Problem {
     NotAllowedNow,
     ReasonRequired,
     AccountDisabled,
+    /// Closing the account waits until every application is finished or withdrawn.
+    ApplicationsInProgress,
+    /// Closing the account waits until money kept for the citizen is refunded.
+    RefundPending,
     AlreadyPaid,
     InvalidCardNumber,
     InvalidCardExpiry,

@@ -92,7 +92,8 @@ pub async fn find_by_identifier<'e, E: Executor<'e, Database = Any>>(executor: E
         Identifier::Phone(phone) => ("phone", phone.as_str()),
         Identifier::IdNumber(id) => ("id_number", id.as_str()),
     };
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1")).bind(value).fetch_optional(executor).await?;
+    // A closed account answers to nothing: its contacts are gone and its ID number may register again.
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1 AND closed_at IS NULL")).bind(value).fetch_optional(executor).await?;
     Ok(row.as_ref().map(from_row))
 }
 
@@ -102,7 +103,7 @@ pub async fn find_by_id<'e, E: Executor<'e, Database = Any>>(executor: E, id: i6
 }
 
 pub async fn id_number_taken<'e, E: Executor<'e, Database = Any>>(executor: E, id_number: &str) -> Result<bool, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id_number = $1").bind(id_number).fetch_one(executor).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id_number = $1 AND closed_at IS NULL").bind(id_number).fetch_one(executor).await?;
     Ok(count > 0)
 }
 
@@ -118,9 +119,17 @@ pub struct NewAccount<'a> {
     pub language: Locale,
 }
 
+/// A new account; or, for a citizen whose closed account has this ID number, that account
+/// opened again with the new contacts and password (the records kept when it closed are
+/// theirs again). Any other clash of ID number, email or phone is an error.
 pub async fn insert(tx: &mut Transaction<'static, Any>, account: &NewAccount<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO accounts (id_number, account_type, first_name, surname, email, phone, password_hash, role, created_at, preferred_language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO accounts (id_number, account_type, first_name, surname, email, phone, password_hash, role, created_at, preferred_language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (id_number) DO UPDATE SET account_type = excluded.account_type, first_name = excluded.first_name, surname = excluded.surname, \
+             email = excluded.email, phone = excluded.phone, password_hash = excluded.password_hash, preferred_language = excluded.preferred_language, \
+             phone_verified = 0, failed_password_attempts = 0, locked_until = NULL, code_channel = 'sms', message_codes_allowed = 1, closed_at = NULL \
+         WHERE accounts.closed_at IS NOT NULL AND excluded.role = 'citizen' \
+         RETURNING id",
     )
     .bind(account.id_number)
     .bind(account.account_type)

@@ -20,6 +20,15 @@ pub fn reset_code(l: Locale, code: &str) -> String {
     fill(&td_string!(l, messages.reset_code).to_string(), &[("code", code)])
 }
 
+pub fn account_closed_subject(l: Locale) -> String {
+    td_string!(l, messages.account_closed_subject).to_string()
+}
+
+/// The notice that an account was closed, by SMS (within 160 characters) and email.
+pub fn account_closed(l: Locale) -> String {
+    td_string!(l, messages.account_closed).to_string()
+}
+
 pub fn password_changed_subject(l: Locale) -> String {
     td_string!(l, messages.password_changed_subject).to_string()
 }

@@ -24,6 +24,7 @@ pub fn LoginPage() -> impl IntoView {
             {move || flag("registered").then(|| view! { <div class="banner banner--success" role="status"><p>{t!(i18n, login.registered)}</p></div> })}
             {move || flag("reset").then(|| view! { <div class="banner banner--success" role="status"><p>{t!(i18n, login.reset_done)}</p></div> })}
             {move || flag("logged_out").then(|| view! { <div class="banner banner--success" role="status"><p>{t!(i18n, login.logged_out)}</p></div> })}
+            {move || flag("closed").then(|| view! { <div class="banner banner--success" role="status"><p>{t!(i18n, login.closed)}</p></div> })}
             <ErrorSummary problems />
             <h1>{t!(i18n, login.title)}</h1>
             <ActionForm action>

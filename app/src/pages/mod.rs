@@ -32,3 +32,4 @@ pub mod receipts;
 pub mod vehicles;
 pub mod admin_registers;
 pub mod my_data;
+pub mod close_account;

@@ -110,6 +110,9 @@ pub fn MyDataPage() -> impl IntoView {
                     <p>{t!(i18n, my_data.withheld)}</p>
                     <p>{t!(i18n, my_data.correction)} " " <a href="/support">{t!(i18n, my_data.correction_link)}</a></p>
 
+                    <h2>{t!(i18n, my_data.close_title)}</h2>
+                    <p>{t!(i18n, my_data.close_lead)} " " <a href="/account/close">{t!(i18n, my_data.close_link)}</a></p>
+
                     <h2 id="who-looked">{t!(i18n, my_data.who_title)}</h2>
                     <p>{t!(i18n, my_data.who_lead)}</p>
                     {if looked_at.is_empty() {

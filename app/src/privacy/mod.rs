@@ -6,5 +6,7 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod closing;
+#[cfg(feature = "ssr")]
 pub mod export;
 pub mod views;
