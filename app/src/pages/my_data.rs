@@ -118,7 +118,9 @@ pub fn MyDataPage() -> impl IntoView {
                     {if looked_at.is_empty() {
                         view! { <p>{t!(i18n, my_data.who_nobody)}</p> }.into_any()
                     } else {
+                        // On a phone the four columns scroll inside their own box, not the page.
                         view! {
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=t_string!(i18n, my_data.who_title)>
                             <table class="table who-looked">
                                 <caption class="visually-hidden">{t!(i18n, my_data.who_title)}</caption>
                                 <thead><tr>
@@ -143,6 +145,7 @@ pub fn MyDataPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                         }.into_any()
                     }}
                 }
