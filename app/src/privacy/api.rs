@@ -12,7 +12,7 @@ pub async fn my_data() -> Result<MyDataOverview, AppError> {
     let account = logged_in("/account/data").await?;
     let identity = identity()?;
     let applications = crate::request::service::<crate::services::service::Applications>()?;
-    crate::privacy::export::overview(&identity.db, &applications.catalogue, account.id, identity.now()).await.map_err(|e| with_status(e.into()))
+    crate::privacy::export::overview(&identity.db, &applications.catalogue, account.id).await.map_err(|e| with_status(e.into()))
 }
 
 /// Closes the logged-in citizen's account (`/account/close`): the box ticked and the password

@@ -184,15 +184,18 @@ where
     }))
 }
 
-/// How many records each section holds, for the page.
-pub fn counts(everything: &Value) -> Vec<(String, i64)> {
-    SECTIONS
-        .iter()
-        .map(|section| {
-            let count = everything["data"][section.name].as_array().map(|rows| rows.len() as i64).unwrap_or(0);
-            (section.name.to_string(), count)
-        })
-        .collect()
+/// How many records each section holds, for the page: each section's own query, counted by
+/// the database, so that no row leaves it just to be counted.
+pub async fn counts<'c, E>(executor: E, account_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let mut counts = Vec::with_capacity(SECTIONS.len());
+    for section in SECTIONS {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({}) AS section", section.sql)).bind(account_id).fetch_one(executor).await?;
+        counts.push((section.name.to_string(), count));
+    }
+    Ok(counts)
 }
 
 /// One row as a JSON object: integers as numbers, text as strings, JSON text as JSON.
@@ -217,11 +220,10 @@ fn row_json(row: &AnyRow) -> Value {
 
 /// `/account/data`: how many records of each kind, and who looked at them (newest first,
 /// with the agency's name).
-pub async fn overview(db: &crate::db::Db, catalogue: &crate::services::catalogue::Catalogue, account_id: i64, now: i64) -> Result<crate::privacy::views::MyDataOverview, sqlx::Error> {
+pub async fn overview(db: &crate::db::Db, catalogue: &crate::services::catalogue::Catalogue, account_id: i64) -> Result<crate::privacy::views::MyDataOverview, sqlx::Error> {
     use crate::identity::data_access;
     use crate::privacy::views::{HeldSection, LookedAt, MyDataOverview};
-    let held = everything(db.pool(), account_id, now).await?;
-    let sections = counts(&held).into_iter().map(|(name, count)| HeldSection { name, count }).collect();
+    let sections = counts(db.pool(), account_id).await?.into_iter().map(|(name, count)| HeldSection { name, count }).collect();
     let looked_at = data_access::for_account(db.pool(), account_id, Some(data_access::SHOWN))
         .await?
         .into_iter()
